@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/** The `convirt` command line: one door onto the same services as the UI. */
+import { Command, CommanderError } from 'commander';
+import { AppError } from '../../src-shared/result';
+import { configureLog } from '../log';
+import { APP_VERSION } from '../version';
+import { demoCommand } from './commands/demo';
+import { backendCommand, infoCommand } from './commands/info';
+import { notBuiltCommands } from './commands/not-built';
+import { serveCommand } from './commands/serve';
+import { studiesCommand } from './commands/studies';
+import { CliError } from './output';
+
+export function buildProgram(): Command {
+  const program = new Command('convirt')
+    .description('ConVIRT Workstation: an offline radiology library, viewer and ConVIRT trainer')
+    .version(APP_VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+  for (const cmd of [serveCommand(), demoCommand(), studiesCommand(), infoCommand(), backendCommand(), ...notBuiltCommands()]) {
+    program.addCommand(cmd.exitOverride());
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  configureLog({ quiet: !process.env.CONVIRT_DEBUG });
+  const json = argv.includes('--json');
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (cause) {
+    if (cause instanceof CommanderError) return cause.exitCode === 0 ? 0 : 2;
+    const code = cause instanceof CliError ? cause.exitCode : 1;
+    const message = cause instanceof Error ? cause.message : String(cause);
+    if (json) {
+      const errorCode = cause instanceof AppError ? cause.code : code === 2 ? 'not_implemented' : 'internal';
+      process.stdout.write(`${JSON.stringify({ ok: false, error: { code: errorCode, message } })}\n`);
+    }
+    process.stderr.write(`convirt: ${message}\n`);
+    return code;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv).then((code) => {
+    if (code !== 0) process.exitCode = code;
+  });
+}

@@ -1,0 +1,33 @@
+/** Builds the one set of service objects that all three doors share. */
+import type { ServiceImpl } from '../../src-shared/contract/index';
+import type { SystemInfo } from '../../src-shared/contract/system';
+import { openLibrary, type Db } from '../db/connection';
+import { createDispatcher, type Dispatch } from './dispatch';
+import { EventHub } from './events';
+import { createLibraryService } from './library-service';
+import { createSystemService } from './system-service';
+
+export interface Services {
+  readonly db: Db;
+  readonly libraryPath: string;
+  readonly impl: ServiceImpl;
+  readonly dispatch: Dispatch;
+  readonly events: EventHub;
+  close(): void;
+}
+
+export function createServices(libraryPath: string, door: SystemInfo['door']): Services {
+  const db = openLibrary(libraryPath);
+  const impl: ServiceImpl = {
+    library: createLibraryService(db),
+    system: createSystemService(db, libraryPath, door),
+  };
+  return {
+    db,
+    libraryPath,
+    impl,
+    dispatch: createDispatcher(impl),
+    events: new EventHub(),
+    close: () => db.close(),
+  };
+}

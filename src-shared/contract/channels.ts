@@ -1,0 +1,7 @@
+/**
+ * Channel names only, with no schema library: the sandboxed preload imports
+ * this to expose exactly the contract. A unit test keeps it equal to
+ * `channelsOf(contract)`.
+ */
+export const CHANNELS = ['library:listStudies', 'library:getStudy', 'library:stats', 'system:info'] as const;
+export const EVENT_CHANNEL = 'convirt:event';
