@@ -11,7 +11,7 @@ await Promise.all([
     ...common,
     packages: 'external',
     entryPoints: {
-      cli: 'src-main/cli/main.ts',
+      cli: 'src-main/cli/bin.ts',
       start: 'src-main/start.ts',
       'electron-main': 'src-main/electron/main.ts',
     },

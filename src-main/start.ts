@@ -11,8 +11,11 @@ function electronBinary(): { path: string | null; why: string } {
     // The electron package exports the binary's path, and throws when its download failed or was skipped.
     const path = require('electron') as unknown;
     return typeof path === 'string' ? { path, why: '' } : { path: null, why: 'the electron package did not export a binary path' };
-  } catch (cause) {
-    return { path: null, why: (cause as Error).message.split('\n')[0] ?? 'unknown' };
+  } catch {
+    return {
+      path: null,
+      why: 'its download was skipped or failed; where the network allows, run `node node_modules/electron/install.js` to fetch it',
+    };
   }
 }
 

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /** The `convirt` command line: one door onto the same services as the UI. */
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../../src-shared/result';
@@ -40,10 +39,4 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`convirt: ${message}\n`);
     return code;
   }
-}
-
-if (require.main === module) {
-  main(process.argv).then((code) => {
-    if (code !== 0) process.exitCode = code;
-  });
 }
