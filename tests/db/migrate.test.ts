@@ -28,7 +28,7 @@ test('a failing migration rolls back and leaves the library at the last good ver
   assert.throws(() => openLibrary(path, { migrations: broken }), (e: unknown) => e instanceof AppError && e.code === 'migration_failed');
   const db = new Database(path);
   assert.equal(db.pragma('user_version', { simple: true }), LATEST_SCHEMA_VERSION);
-  assert.equal(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half_done'").get().n, 0);
+  assert.equal((db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half_done'").get() as { n: number }).n, 0);
   db.close();
 });
 
