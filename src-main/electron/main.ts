@@ -2,13 +2,14 @@
  * The Electron shell: a hardened window over the same services the CLI and
  * browser mode use. Kept thin: everything testable lives outside this folder.
  */
-import { app, BrowserWindow, ipcMain, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { CHANNELS, EVENT_CHANNEL } from '../../src-shared/contract/channels';
 import { err } from '../../src-shared/result';
 import { resolveLibraryPath } from '../library-path';
 import { log } from '../log';
+import { pixelReply, PIXELS_PREFIX } from '../server/pixels';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../server/security-headers';
 import { createServices, type Services } from '../services/index';
 
@@ -83,10 +84,8 @@ function createWindow(services: Services): BrowserWindow {
   win.webContents.on('will-navigate', (event, url) => {
     if (!url.startsWith(`${ORIGIN}/`)) event.preventDefault();
   });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  // No new windows, and no links handed to the system browser: nothing leaves the machine.
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   void win.loadURL(`${ORIGIN}/index.html`);
   return win;
 }
@@ -95,13 +94,22 @@ app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 });
 
+/** The app:// door: pixel requests go to the services, everything else is the built renderer. */
+function serveApp(services: Services, request: Request): Promise<Response> {
+  const { pathname } = new URL(request.url);
+  if (!pathname.startsWith(PIXELS_PREFIX)) return serveRendererFile(request);
+  return pixelReply(services.pixels, pathname).then(
+    (reply) => new Response(new Uint8Array(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength), { status: reply.status, headers: { ...reply.headers, ...SECURITY_HEADERS } }),
+  );
+}
+
 void app.whenReady().then(() => {
-  protocol.handle(SCHEME, serveRendererFile);
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
   const services = createServices(resolveLibraryPath(libraryFlag()), 'electron');
+  protocol.handle(SCHEME, (request) => serveApp(services, request));
   registerIpc(services);
   createWindow(services);
   app.on('window-all-closed', () => {
