@@ -3,6 +3,7 @@ import type { SystemInfo } from '../../../src-shared/contract/system';
 import type { LibraryStats } from '../../../src-shared/contract/library';
 import { openServices, unwrap, withCommonOptions, type CommonOptions } from '../context';
 import { formatTable, printJson } from '../output';
+import { selectBackend } from '../../ml/backend/select';
 
 export function infoCommand(): Command {
   return withCommonOptions(new Command('info'))
@@ -31,19 +32,15 @@ export function backendCommand(): Command {
   return withCommonOptions(new Command('backend'))
     .description('which ML backend the engine runs on, and why each better one was skipped')
     .action(async (options: CommonOptions) => {
-      const services = openServices(options);
-      try {
-        const { ml } = unwrap(await services.dispatch('system:info', {})) as SystemInfo;
-        if (options.json) return printJson(ml);
-        process.stdout.write(
-          `Chosen: ${ml.chosen} on ${ml.device}\n\n${formatTable(
-            ['backend', 'available', 'why'],
-            ml.candidates.map((c) => [c.name, c.available ? 'yes' : 'no', c.reason]),
-            100,
-          )}\n`,
-        );
-      } finally {
-        services.close();
-      }
+      // Loads the backends for real (native libraries, WebAssembly), unlike `info`'s cheap probe.
+      const ml = await selectBackend();
+      if (options.json) return printJson(ml);
+      process.stdout.write(
+        `Chosen: ${ml.chosen} on ${ml.device}\n\n${formatTable(
+          ['backend', 'available', 'why'],
+          ml.candidates.map((c) => [c.name, c.available ? 'yes' : 'no', c.reason]),
+          100,
+        )}\n`,
+      );
     });
 }

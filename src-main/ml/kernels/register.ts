@@ -1,0 +1,29 @@
+/**
+ * Registers the engine's wasm kernels: the ones tfjs-backend-wasm lacks for
+ * training (UnsortedSegmentSum, Conv2DBackpropFilter) and faster forms of slow
+ * ones (Conv2DBackpropInput, transposed BatchMatMul). Call after the wasm
+ * backend is initialised, so the wrapped originals have run their setup.
+ */
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { batchMatMulConfig } from './batch-matmul';
+import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
+import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
+import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
+
+let registered = false;
+
+function replace(config: KernelConfig): void {
+  if (getKernel(config.kernelName, 'wasm') !== undefined) unregisterKernel(config.kernelName, 'wasm');
+  registerKernel(config);
+}
+
+export function registerWasmTrainingKernels(): void {
+  if (registered) return;
+  const plainMatMul = getKernel('BatchMatMul', 'wasm');
+  if (plainMatMul === undefined) throw new Error('the wasm backend has no BatchMatMul kernel');
+  replace(batchMatMulConfig(plainMatMul));
+  replace(unsortedSegmentSumConfig);
+  replace(conv2DBackpropFilterConfig);
+  replace(conv2DBackpropInputConfig);
+  registered = true;
+}
