@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const LIBRARY_ENV = 'CONVIRT_LIBRARY';
 const APP_DIR = 'ConVIRT Workstation';
@@ -21,4 +21,9 @@ export function defaultLibraryPath(
 
 export function resolveLibraryPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return flag ?? env[LIBRARY_ENV] ?? defaultLibraryPath(process.platform, env);
+}
+
+/** Logs live beside the library they describe, so one library's logs never mix with another's. */
+export function logFileFor(libraryPath: string): string {
+  return join(dirname(libraryPath), 'logs', 'convirt.log');
 }

@@ -2,6 +2,8 @@
 import type { ServiceImpl } from '../../src-shared/contract/index';
 import type { SystemInfo } from '../../src-shared/contract/system';
 import { openLibrary, type Db } from '../db/connection';
+import { logFileFor } from '../library-path';
+import { configureLog } from '../log';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { EventHub } from './events';
 import { createLibraryService } from './library-service';
@@ -17,6 +19,7 @@ export interface Services {
 }
 
 export function createServices(libraryPath: string, door: SystemInfo['door']): Services {
+  if (libraryPath !== ':memory:') configureLog({ file: logFileFor(libraryPath) });
   const db = openLibrary(libraryPath);
   const impl: ServiceImpl = {
     library: createLibraryService(db),

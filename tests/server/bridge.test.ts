@@ -12,10 +12,10 @@ import { createServices } from '../../src-main/services/index';
 import { tempDir } from '../helpers/temp';
 
 const dir = tempDir();
-const logFile = join(dir, 'log.jsonl');
-configureLog({ file: logFile, quiet: true });
+const logFile = join(dir, 'logs', 'convirt.log'); // beside the library, where createServices puts it
 writeFileSync(join(dir, 'index.html'), '<!doctype html><title>ConVIRT</title>');
 const services = createServices(join(dir, 'lib.sqlite'), 'browser');
+configureLog({ quiet: true });
 seedSampleLibrary(services.db, { studies: 20, seed: 5 });
 const bridgePromise = startBridge({ services, rendererDir: dir });
 after(async () => (await bridgePromise).close());
