@@ -4,6 +4,7 @@ import { AppError } from '../../src-shared/result';
 import { configureLog } from '../log';
 import { APP_VERSION } from '../version';
 import { demoCommand } from './commands/demo';
+import { importCommand } from './commands/import';
 import { backendCommand, infoCommand } from './commands/info';
 import { notBuiltCommands } from './commands/not-built';
 import { serveCommand } from './commands/serve';
@@ -16,7 +17,7 @@ export function buildProgram(): Command {
     .version(APP_VERSION)
     .showHelpAfterError()
     .exitOverride();
-  for (const cmd of [serveCommand(), demoCommand(), studiesCommand(), infoCommand(), backendCommand(), ...notBuiltCommands()]) {
+  for (const cmd of [serveCommand(), demoCommand(), studiesCommand(), importCommand(), infoCommand(), backendCommand(), ...notBuiltCommands()]) {
     program.addCommand(cmd.exitOverride());
   }
   return program;

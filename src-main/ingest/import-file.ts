@@ -1,0 +1,56 @@
+/**
+ * Examines one file for import: hash, parse, metadata, and (unless turned
+ * off) a decode of the first frame written to the preprocessed image cache,
+ * so that a file whose pixels cannot be decoded is rejected now rather than
+ * failing later in the viewer or in training. No database access.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hasCacheEntry, writeCacheEntry } from './cache/image-cache';
+import { extractMetadata } from './dicom/metadata';
+import { parseDicomBytes } from './dicom/open';
+import type { FoundFile } from './import-walk';
+import type { ExaminedImage, RejectedEntry } from './import-store';
+import { decodeParsedFrame, type DecodedFrame } from './pixels/decode';
+import { isRejectedFile } from './rejection';
+
+export interface ExamineOptions {
+  /** Decode the first frame (default true). */
+  decode: boolean;
+  /** Write the decoded frame to this cache folder; null = no cache. */
+  cacheDir: string | null;
+  longestSide: number;
+}
+
+export type Examined =
+  | { kind: 'image'; image: ExaminedImage }
+  | { kind: 'rejected'; entry: RejectedEntry; sizeBytes: number; mtimeMs: number; contentHash: string | null };
+
+export async function examineFile(file: FoundFile, options: ExamineOptions): Promise<Examined> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file.path);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code ?? 'error';
+    return { kind: 'rejected', entry: { path: file.path, reason: 'unreadable', detail: `the file cannot be read (${code})` }, sizeBytes: file.sizeBytes, mtimeMs: file.mtimeMs, contentHash: null };
+  }
+  const contentHash = createHash('sha256').update(bytes).digest('hex');
+  let image: ExaminedImage;
+  let frame: DecodedFrame | null = null;
+  try {
+    const ds = parseDicomBytes(bytes);
+    const meta = extractMetadata(ds);
+    if (options.decode && !(options.cacheDir && hasCacheEntry(options.cacheDir, contentHash, 0, options.longestSide))) {
+      frame = await decodeParsedFrame(ds, meta.pixels, 0);
+    }
+    image = { path: file.path, sizeBytes: bytes.length, mtimeMs: file.mtimeMs, contentHash, meta };
+  } catch (cause) {
+    const entry: RejectedEntry = isRejectedFile(cause)
+      ? { path: file.path, reason: cause.reason, detail: cause.detail }
+      : { path: file.path, reason: 'unreadable', detail: `unexpected error while reading the file (${String((cause as Error)?.message ?? cause).slice(0, 160)})` };
+    return { kind: 'rejected', entry, sizeBytes: bytes.length, mtimeMs: file.mtimeMs, contentHash };
+  }
+  // Outside the try: a cache write failure (disk full, permissions) is the library's problem, not the file's.
+  if (frame && options.cacheDir) await writeCacheEntry(options.cacheDir, contentHash, frame, options.longestSide);
+  return { kind: 'image', image };
+}

@@ -1,0 +1,114 @@
+/**
+ * The importer's writes: one transaction per study (its patient, series,
+ * instances and their import_files rows together), rejected files recorded
+ * with their reason, and the lookups that make re-imports skip unchanged files.
+ */
+import { existsSync } from 'node:fs';
+import type { Db } from '../db/connection';
+import { IngestRepo } from '../db/ingest-repo';
+import type { DicomMetadata } from './dicom/metadata';
+import type { RejectionReason } from './rejection';
+
+export interface ExaminedImage {
+  path: string;
+  sizeBytes: number;
+  mtimeMs: number;
+  contentHash: string;
+  meta: DicomMetadata;
+}
+
+export interface RejectedEntry {
+  path: string;
+  reason: RejectionReason;
+  detail: string;
+}
+
+export type InstanceChange = 'added' | 'updated' | 'unchanged' | 'duplicate';
+
+export class ImportStore {
+  private readonly repo: IngestRepo;
+  private readonly findDoneStmt;
+  private readonly findInstanceStmt;
+  private readonly putImportedStmt;
+  private readonly putRejectedStmt;
+
+  constructor(private readonly db: Db) {
+    this.repo = new IngestRepo(db);
+    // An unchanged file counts as done only while the instance it holds is still in the library.
+    this.findDoneStmt = db.prepare(`
+      SELECT f.status, f.reason, f.detail FROM import_files f
+      LEFT JOIN instances i ON i.sop_instance_uid = f.sop_instance_uid
+      WHERE f.path = ? AND f.size_bytes = ? AND f.mtime_ms = ? AND (f.status = 'rejected' OR i.id IS NOT NULL)`);
+    this.findInstanceStmt = db.prepare('SELECT path FROM instances WHERE sop_instance_uid = ?');
+    this.putImportedStmt = db.prepare(`
+      INSERT INTO import_files (path, size_bytes, mtime_ms, content_hash, status, sop_instance_uid, reason, detail)
+      VALUES (?, ?, ?, ?, 'imported', ?, NULL, NULL)
+      ON CONFLICT(path) DO UPDATE SET size_bytes = excluded.size_bytes, mtime_ms = excluded.mtime_ms, content_hash = excluded.content_hash,
+        status = 'imported', sop_instance_uid = excluded.sop_instance_uid, reason = NULL, detail = NULL,
+        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`);
+    this.putRejectedStmt = db.prepare(`
+      INSERT INTO import_files (path, size_bytes, mtime_ms, content_hash, status, sop_instance_uid, reason, detail)
+      VALUES (?, ?, ?, ?, 'rejected', NULL, ?, ?)
+      ON CONFLICT(path) DO UPDATE SET size_bytes = excluded.size_bytes, mtime_ms = excluded.mtime_ms, content_hash = excluded.content_hash,
+        status = 'rejected', sop_instance_uid = NULL, reason = excluded.reason, detail = excluded.detail,
+        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`);
+  }
+
+  /** The earlier outcome for an unchanged file (same path, size, mtime), or null when it must be examined. */
+  earlierOutcome(path: string, sizeBytes: number, mtimeMs: number): { status: 'imported' } | { status: 'rejected'; reason: RejectionReason; detail: string } | null {
+    const row = this.findDoneStmt.get(path, sizeBytes, mtimeMs) as { status: 'imported' | 'rejected'; reason: RejectionReason | null; detail: string | null } | undefined;
+    if (!row) return null;
+    return row.status === 'imported' ? { status: 'imported' } : { status: 'rejected', reason: row.reason!, detail: row.detail ?? '' };
+  }
+
+  /**
+   * Writes one study's images in one transaction; returns what happened to each.
+   * A SOP Instance UID names one image: another file with the same UID (a
+   * transcoded or copied file) is recorded as imported, as a `duplicate` of the
+   * instance, which keeps pointing at its first file while that file exists.
+   */
+  commitStudy(images: readonly ExaminedImage[], source: string): InstanceChange[] {
+    return this.repo.inTransaction(() => {
+      let studyRowId: number | null = null;
+      const seriesRowIds = new Map<string, number>();
+      return images.map((image) => {
+        const { series, instance } = image.meta;
+        this.putImportedStmt.run(image.path, image.sizeBytes, image.mtimeMs, image.contentHash, instance.sopInstanceUid);
+        const existing = this.findInstanceStmt.get(instance.sopInstanceUid) as { path: string } | undefined;
+        if (existing && existing.path !== image.path && existsSync(existing.path)) return 'duplicate';
+        // Patient and study rows only when the study gets an image: no empty studies.
+        studyRowId ??= this.repo.upsertStudy(this.repo.upsertPatient(image.meta.patient), { ...image.meta.study, source });
+        let seriesRowId = seriesRowIds.get(series.seriesUid);
+        if (seriesRowId === undefined) {
+          seriesRowId = this.repo.upsertSeries(studyRowId, series);
+          seriesRowIds.set(series.seriesUid, seriesRowId);
+        }
+        return this.repo.upsertInstance(seriesRowId, { ...instance, path: image.path, contentHash: image.contentHash, sizeBytes: image.sizeBytes }).change;
+      });
+    });
+  }
+
+  recordRejections(entries: readonly (RejectedEntry & { sizeBytes: number; mtimeMs: number; contentHash: string | null })[]): void {
+    if (entries.length === 0) return;
+    this.repo.inTransaction(() => {
+      for (const e of entries) this.putRejectedStmt.run(e.path, e.sizeBytes, e.mtimeMs, e.contentHash, e.reason, e.detail);
+    });
+  }
+
+  /** Every file rejected so far, by path. */
+  listRejected(): RejectedEntry[] {
+    return this.db.prepare("SELECT path, reason, detail FROM import_files WHERE status = 'rejected' ORDER BY path").all() as RejectedEntry[];
+  }
+
+  counts(): { patients: number; studies: number; series: number; instances: number; reports: number; labels: number } {
+    const count = (table: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return {
+      patients: count('patients'),
+      studies: count('studies'),
+      series: count('series'),
+      instances: count('instances'),
+      reports: count('reports'),
+      labels: count('labels'),
+    };
+  }
+}
