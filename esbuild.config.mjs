@@ -3,6 +3,19 @@
 // except in the preload, which runs sandboxed and must be one self-contained file.
 import { build } from 'esbuild';
 import { chmodSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+// tfjs-core's CommonJS entry lacks the gradient and chained-op registrations,
+// which exist only as ES modules under dist/. Bundle those deep imports; they
+// register into tfjs's global registries, shared with the external tfjs-core.
+const bundleTfjsDeepImports = {
+  name: 'bundle-tfjs-deep-imports',
+  setup(b) {
+    b.onResolve({ filter: /^@tensorflow\/tfjs-core\/dist\// }, (args) => ({ path: require.resolve(`${args.path}.js`) }));
+  },
+};
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 
@@ -10,6 +23,7 @@ await Promise.all([
   build({
     ...common,
     packages: 'external',
+    plugins: [bundleTfjsDeepImports],
     entryPoints: {
       cli: 'src-main/cli/bin.ts',
       start: 'src-main/start.ts',
