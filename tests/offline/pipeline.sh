@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The workstation's pipeline as a user runs it, for the offline test: every
+# step must work with only loopback and must not try to reach anything else.
+# Usage: pipeline.sh CLI WORKDIR
+set -euo pipefail
+cli=$1
+work=$2
+lib=$work/library.sqlite
+
+node "$cli" demo --no-serve --library "$lib" --json >"$work/demo.json"
+node "$cli" studies --library "$lib" --json >"$work/studies.json"
+node "$cli" info --library "$lib" --json >"$work/info.json"
+
+# Browser mode: serve, then fetch the study list through the bridge.
+node "$cli" serve --library "$lib" --json >"$work/serve.json" &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+  [ -s "$work/serve.json" ] && node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$work/serve.json" 2>/dev/null && break
+  sleep 0.2
+done
+node -e '
+  const { origin, token } = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  fetch(origin + "/api/library:listStudies", {
+    method: "POST",
+    headers: { authorization: "Bearer " + token, "content-type": "application/json" },
+    body: "{\"limit\": 3}",
+  }).then((r) => r.json()).then((j) => {
+    if (!j.ok || j.value.items.length !== 3) process.exit(3);
+    require("fs").writeFileSync(process.argv[2], JSON.stringify(j));
+  });
+' "$work/serve.json" "$work/bridge.json"
+echo "pipeline done"
