@@ -13,11 +13,16 @@ export interface LogRegCase {
   xTrain: number[][];
   yTrain: number[];
   xTest: number[][];
-  /** sklearn coef_ on standardised features: 1 x d for binary, K x d for multinomial (row-major). */
+  /** sklearn's coef_ / intercept_ / predict_proba, on standardised features: 1 x d for binary, K x d for multinomial (row-major). */
+  sklearnCoef: number[];
+  sklearnIntercept: number[];
+  sklearnProbabilities: number[][];
+  /** The same objective's exact optimum (sklearn's solution polished with scipy; gradientMax left). */
   coef: number[];
   intercept: number[];
   probabilities: number[][];
   objective: number;
+  gradientMax: number;
 }
 
 export interface EvalGolden {
