@@ -10,31 +10,20 @@ export interface Window {
   source: 'voi' | 'percentile';
 }
 
-/** The `lo` and `hi` quantiles (0..1) of finite values, from a 4096-bin histogram. */
-export function robustRange(values: Float32Array, lo = 0.005, hi = 0.995): { low: number; high: number; min: number; max: number } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  if (!Number.isFinite(min)) return { low: 0, high: 1, min: 0, max: 1 };
-  if (min === max) return { low: min, high: max, min, max };
-  const bins = 4096;
-  const hist = new Uint32Array(bins);
-  const scale = (bins - 1) / (max - min);
-  for (let i = 0; i < values.length; i++) hist[Math.round((values[i]! - min) * scale)]!++;
-  const quantile = (q: number): number => {
-    const target = q * values.length;
-    let seen = 0;
-    for (let b = 0; b < bins; b++) {
-      seen += hist[b]!;
-      if (seen >= target) return min + b / scale;
-    }
-    return max;
-  };
-  return { low: quantile(lo), high: quantile(hi), min, max };
+/**
+ * The `lo` and `hi` quantiles (0..1) of the finite values, from a sorted
+ * strided sample of at most 2^16 values (exact for smaller images; a histogram
+ * would collapse when one outlier stretches the range).
+ */
+export function robustRange(values: Float32Array, lo = 0.005, hi = 0.995): { low: number; high: number } {
+  const stride = Math.max(1, Math.floor(values.length / 65536));
+  const sample = new Float32Array(Math.ceil(values.length / stride));
+  let n = 0;
+  for (let i = 0; i < values.length; i += stride) if (Number.isFinite(values[i]!)) sample[n++] = values[i]!;
+  if (n === 0) return { low: 0, high: 1 };
+  const sorted = sample.subarray(0, n).sort();
+  const at = (q: number): number => sorted[Math.min(n - 1, Math.max(0, Math.round(q * (n - 1))))]!;
+  return { low: at(lo), high: at(hi) };
 }
 
 export function chooseWindow(values: Float32Array, voi: { center: number | null; width: number | null }): Window {
