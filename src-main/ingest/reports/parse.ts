@@ -49,6 +49,6 @@ export function reportRecord(rawText: string, source: string, sourcePath: string
 }
 
 /** The first section of that name, or null. */
-export function sectionText(report: ParsedReport, name: string): string | null {
+export function sectionText(report: { sections: readonly { name: string; text: string }[] }, name: string): string | null {
   return report.sections.find((s) => s.name === name)?.text ?? null;
 }
