@@ -13,6 +13,8 @@ export const ErrorCode = z.enum([
   'not_sqlite',
   'newer_schema',
   'migration_failed',
+  'read_only',
+  'disk_full',
   'not_implemented',
   'cancelled',
   'internal',

@@ -1,6 +1,7 @@
 /** The `convirt` command line: one door onto the same services as the UI. */
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../../src-shared/result';
+import { storageError } from '../db/errors';
 import { configureLog } from '../log';
 import { APP_VERSION } from '../version';
 import { demoCommand } from './commands/demo';
@@ -29,7 +30,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
     return 0;
-  } catch (cause) {
+  } catch (thrown) {
+    const cause = storageError(thrown, 'the library') ?? thrown;
     if (cause instanceof CommanderError) return cause.exitCode === 0 ? 0 : 2;
     const code = cause instanceof CliError ? cause.exitCode : 1;
     const message = cause instanceof Error ? cause.message : String(cause);

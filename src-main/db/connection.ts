@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../../src-shared/result';
+import { storageError } from './errors';
 import { migrate } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations/index';
 
@@ -34,12 +35,12 @@ export interface OpenOptions {
 /** Opens (creating if needed) a library file: WAL, foreign keys, migrations applied. */
 export function openLibrary(path: string, options: OpenOptions = {}): Db {
   assertSqliteFile(path);
-  if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
   let db: Db;
   try {
+    if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
     db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   } catch (cause) {
-    throw new AppError('not_found', `Cannot open library ${path}: ${(cause as Error).message}`, { path });
+    throw storageError(cause, path) ?? new AppError('not_found', `Cannot open library ${path}: ${(cause as Error).message}`, { path });
   }
   try {
     if (!options.readonly) db.pragma('journal_mode = WAL');
@@ -53,6 +54,8 @@ export function openLibrary(path: string, options: OpenOptions = {}): Db {
   } catch (cause) {
     db.close();
     if (cause instanceof AppError) throw cause;
+    const storage = storageError(cause, path);
+    if (storage) throw storage;
     const message = (cause as Error).message;
     if (/not a database|malformed|file is encrypted/i.test(message)) {
       throw new AppError('not_sqlite', `${path} is not a usable ConVIRT library: ${message}`, { path });

@@ -5,6 +5,7 @@
  */
 import { lookupChannel, type ServiceImpl } from '../../src-shared/contract/index';
 import { AppError, err, ok, type Result } from '../../src-shared/result';
+import { storageError } from '../db/errors';
 import { log } from '../log';
 
 export type Dispatch = (channel: string, payload: unknown) => Promise<Result<unknown>>;
@@ -32,7 +33,8 @@ export function createDispatcher(services: ServiceImpl): Dispatch {
         return err('internal', `The ${channel} service returned a malformed response.`);
       }
       return ok(output.data);
-    } catch (cause) {
+    } catch (thrown) {
+      const cause = storageError(thrown, 'the library') ?? thrown;
       if (cause instanceof AppError) {
         log.warn('dispatch.error', { channel, code: cause.code });
         return err(cause.code, cause.message, cause.details);
