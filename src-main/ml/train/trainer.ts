@@ -1,0 +1,235 @@
+/**
+ * The ConVIRT training loop: seeded and deterministic on a given backend,
+ * every step inside tf.tidy, validation by patient after each epoch, early
+ * stopping on the validation loss, checkpoints that let a killed run resume
+ * and end with the same losses as an uninterrupted one.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { AppError } from '../../../src-shared/result';
+import { convirtLoss, falseNegativeMask } from '../loss/convirt-loss';
+import { Adam } from '../optim/adam';
+import { clipByGlobalNorm } from '../optim/clip';
+import { learningRate } from '../optim/schedule';
+import { initialProgress, latestCheckpoint, pruneCheckpoints, restoreCheckpoint, saveCheckpoint, type EpochRecord, type TrainProgress } from './checkpoint';
+import type { TrainConfig } from './config';
+import { epochBatches, prefetchBatches, splitByPatient, validationBatches, type BatchViews, type PairSource, type ViewOptions } from './data';
+import { createConvirtModel, type ConvirtModel } from './model';
+
+/** Turns texts into token ids and an attention mask, [N, maxTokens] each, row-major. */
+export interface BatchTokenizer {
+  encodeBatch(texts: readonly string[], maxTokens: number): { ids: Int32Array; mask: Int32Array };
+}
+
+export type TrainerEvent =
+  | {
+      type: 'step';
+      epoch: number;
+      /** Global step just finished (1-based) and the planned total. */
+      step: number;
+      totalSteps: number;
+      loss: number;
+      lr: number;
+      pairsPerSecond: number;
+      etaSeconds: number;
+      stepMs: number;
+      /** Time the step waited for its batch (loading + augmentation not hidden by prefetch). */
+      dataWaitMs: number;
+    }
+  | { type: 'validation'; epoch: number; trainLoss: number; valLoss: number | null; improved: boolean }
+  | { type: 'checkpoint'; path: string; epoch: number; step: number; best: boolean };
+
+export interface TrainOptions {
+  config: TrainConfig;
+  source: PairSource;
+  tokenizer: BatchTokenizer;
+  runDir: string;
+  /** Continue from the run's latest checkpoint when there is one. */
+  resume?: boolean;
+  /** Extra files saved in every checkpoint (the vocabulary). */
+  checkpointFiles?: Record<string, string>;
+  onEvent?: (event: TrainerEvent) => void;
+  /** Polled after every step; true stops the run after a checkpoint. */
+  shouldStop?: () => boolean;
+}
+
+export interface TrainResult {
+  status: 'done' | 'early-stopped' | 'cancelled';
+  epochs: EpochRecord[];
+  finalTrainLoss: number | null;
+  finalValLoss: number | null;
+  bestValLoss: number | null;
+  /** The checkpoint to use: the best by validation loss, else the last. */
+  checkpoint: string | null;
+  lastCheckpoint: string | null;
+  steps: number;
+  /** Per-step losses of this process's steps (not those before a resume). */
+  stepLosses: number[];
+}
+
+interface Step {
+  model: ConvirtModel;
+  adam: Adam;
+  config: TrainConfig;
+  tokenizer: BatchTokenizer;
+}
+
+/** Tensors of one batch: images [N, S, S, 1], ids and mask [N, T], optional false-negative mask [N, N]. */
+function batchTensors(s: Step, batch: BatchViews) {
+  const n = batch.views.length;
+  const size = s.config.image.size;
+  const pixels = new Float32Array(n * size * size);
+  batch.views.forEach((v, i) => pixels.set(v.image, i * size * size));
+  const { ids, mask } = s.tokenizer.encodeBatch(
+    batch.views.map((v) => v.text),
+    s.config.text.maxTokens,
+  );
+  const t = s.config.text.maxTokens;
+  return {
+    images: tf.tensor4d(pixels, [n, size, size, 1]),
+    ids: tf.tensor2d(ids, [n, t], 'int32'),
+    mask: tf.tensor2d(mask, [n, t], 'int32'),
+    falseNegatives: s.config.loss.maskFalseNegatives
+      ? tf.tensor2d(falseNegativeMask(batch.views.map((v) => v.patientKey), batch.views.map((v) => v.text)))
+      : undefined,
+  };
+}
+
+function lossOf(s: Step, batch: BatchViews, training: boolean): tf.Scalar {
+  const { images, ids, mask, falseNegatives } = batchTensors(s, batch);
+  const { v, u } = s.model.forward(images, ids, mask, training);
+  return convirtLoss(v, u, { lambda: s.config.loss.lambda, tau: s.model.tau(), ...(falseNegatives ? { falseNegativeMask: falseNegatives } : {}) });
+}
+
+/** One optimiser step, all intermediates freed; returns the batch loss. */
+export function trainStep(s: Step, batch: BatchViews, lr: number): number {
+  const loss = tf.tidy(() => {
+    const variables = [...s.model.trainable.values()];
+    const { value, grads: byVariable } = tf.variableGrads(() => lossOf(s, batch, true), variables);
+    let grads: Record<string, tf.Tensor> = {};
+    for (const [name, variable] of s.model.trainable) grads[name] = byVariable[variable.name]!;
+    if (s.config.optimizer.clipNorm !== null) grads = clipByGlobalNorm(grads, s.config.optimizer.clipNorm).grads;
+    s.adam.apply(s.model.trainable, grads, lr);
+    return value;
+  });
+  const value = loss.dataSync()[0]!;
+  loss.dispose();
+  if (!Number.isFinite(value)) throw new AppError('internal', `training diverged: the loss became ${value}`);
+  return value;
+}
+
+/** Mean loss over the validation batches (eval mode, no augmentation); null without validation data. */
+async function validationLoss(s: Step, source: PairSource, batches: number[][], views: ViewOptions): Promise<number | null> {
+  if (batches.length === 0) return null;
+  let sum = 0;
+  for await (const batch of prefetchBatches(source, batches, 'validation', views)) {
+    const loss = tf.tidy(() => lossOf(s, batch, false));
+    sum += loss.dataSync()[0]!;
+    loss.dispose();
+  }
+  return sum / batches.length;
+}
+
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const { config, source, runDir } = options;
+  const emit = options.onEvent ?? (() => undefined);
+  const model = createConvirtModel(config);
+  const adam = new Adam({ lr: config.optimizer.lr, beta1: config.optimizer.beta1, beta2: config.optimizer.beta2, eps: config.optimizer.eps, weightDecay: config.optimizer.weightDecay });
+  try {
+    const resumeFrom = options.resume ? latestCheckpoint(runDir) : null;
+    const progress: TrainProgress = resumeFrom ? restoreCheckpoint(resumeFrom, model, adam) : initialProgress();
+    let lastCheckpoint = resumeFrom;
+    const step: Step = { model, adam, config, tokenizer: options.tokenizer };
+    const split = splitByPatient(source, config.validation.fraction, config.seed);
+    const views: ViewOptions = { seed: config.seed, imageSize: config.image.size, augment: config.image.augment, sampling: config.text.sampling };
+    const valBatches = validationBatches(split.validation, config.batchSize);
+    const stepsPerEpoch = epochBatches(split.train, config.batchSize, config.seed, 0).length;
+    const totalSteps = stepsPerEpoch * config.epochs;
+    const stepLosses: number[] = [];
+    let rateWindow: { t: number; pairs: number }[] = [];
+
+    const checkpoint = (best: boolean): string => {
+      const path = saveCheckpoint(runDir, model, adam, progress, options.checkpointFiles);
+      lastCheckpoint = path;
+      if (best) progress.bestCheckpoint = path;
+      pruneCheckpoints(runDir, config.keepCheckpoints, progress.bestCheckpoint);
+      emit({ type: 'checkpoint', path, epoch: progress.epoch, step: progress.globalStep, best });
+      return path;
+    };
+
+    let cancelled = false;
+    while (progress.finished === null && progress.epoch < config.epochs && !cancelled) {
+      const epoch = progress.epoch;
+      const batches = epochBatches(split.train, config.batchSize, config.seed, epoch).slice(progress.batchInEpoch);
+      let waitStart = performance.now();
+      for await (const batch of prefetchBatches(source, batches, epoch, views)) {
+        const started = performance.now();
+        const lr = learningRate(config.optimizer.schedule, config.optimizer.lr, progress.globalStep, totalSteps);
+        const loss = trainStep(step, batch, lr);
+        const finished = performance.now();
+        stepLosses.push(loss);
+        progress.globalStep += 1;
+        progress.batchInEpoch += 1;
+        progress.epochLossSum += loss;
+        progress.epochLossCount += 1;
+        rateWindow = [...rateWindow, { t: finished, pairs: batch.views.length }].slice(-20);
+        const span = (finished - rateWindow[0]!.t) / 1000;
+        const pairsPerSecond = span > 0 ? rateWindow.slice(1).reduce((a, r) => a + r.pairs, 0) / span : batch.views.length / ((finished - started) / 1000);
+        emit({
+          type: 'step',
+          epoch,
+          step: progress.globalStep,
+          totalSteps,
+          loss,
+          lr,
+          pairsPerSecond,
+          etaSeconds: ((totalSteps - progress.globalStep) * config.batchSize) / Math.max(pairsPerSecond, 1e-9),
+          stepMs: finished - started,
+          dataWaitMs: started - waitStart,
+        });
+        if (options.shouldStop?.()) {
+          cancelled = true;
+          break;
+        }
+        if (config.checkpointEverySteps !== null && progress.globalStep % config.checkpointEverySteps === 0 && progress.batchInEpoch < stepsPerEpoch) checkpoint(false);
+        waitStart = performance.now();
+      }
+      if (cancelled) break;
+      const trainLoss = progress.epochLossSum / Math.max(1, progress.epochLossCount);
+      const valLoss = await validationLoss(step, source, valBatches, views);
+      const improved = valLoss !== null && (progress.bestValLoss === null || valLoss < progress.bestValLoss - config.earlyStopping.minDelta);
+      progress.history.push({ epoch, trainLoss, valLoss });
+      if (improved) {
+        progress.bestValLoss = valLoss;
+        progress.epochsWithoutImprovement = 0;
+      } else if (valLoss !== null) {
+        progress.epochsWithoutImprovement += 1;
+      }
+      emit({ type: 'validation', epoch, trainLoss, valLoss, improved });
+      progress.epoch += 1;
+      progress.batchInEpoch = 0;
+      progress.epochLossSum = 0;
+      progress.epochLossCount = 0;
+      const patienceOut = progress.epochsWithoutImprovement >= config.earlyStopping.patience && progress.epoch >= config.earlyStopping.minEpochs;
+      if (patienceOut) progress.finished = 'early-stopped';
+      else if (progress.epoch >= config.epochs) progress.finished = 'epochs';
+      checkpoint(improved || (valLoss === null && progress.finished !== null));
+    }
+    if (cancelled) checkpoint(false);
+
+    const last = progress.history.at(-1) ?? null;
+    return {
+      status: cancelled ? 'cancelled' : progress.finished === 'early-stopped' ? 'early-stopped' : 'done',
+      epochs: progress.history,
+      finalTrainLoss: last?.trainLoss ?? null,
+      finalValLoss: last?.valLoss ?? null,
+      bestValLoss: progress.bestValLoss,
+      checkpoint: progress.bestCheckpoint ?? lastCheckpoint,
+      lastCheckpoint,
+      steps: progress.globalStep,
+      stepLosses,
+    };
+  } finally {
+    adam.dispose();
+    model.dispose();
+  }
+}

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { useBackend } from '../../../src-main/ml/backend/select';
+import { checkpointName, latestCheckpoint, readCheckpointConfig } from '../../../src-main/ml/train/checkpoint';
+import { splitByPatient } from '../../../src-main/ml/train/data';
+import { train, type TrainerEvent } from '../../../src-main/ml/train/trainer';
+import { tempDir } from '../../helpers/temp';
+import { memorySource, tinyConfig, tinyPairs, wordTokenizer } from './tiny';
+
+const pairs = tinyPairs(16);
+const source = memorySource(pairs);
+const tokenizer = wordTokenizer(pairs.map((p) => p.reportText));
+
+describe('trainer', () => {
+  before(() => useBackend('cpu'));
+
+  it('splits by patient: no patient on both sides, same split for the same seed', () => {
+    const split = splitByPatient(source, 0.25, 7);
+    const trainPatients = new Set(split.train.map((i) => pairs[i]!.patientKey));
+    assert.ok(split.validation.length > 0 && split.train.length > 0);
+    assert.ok(split.validation.every((i) => !trainPatients.has(pairs[i]!.patientKey)));
+    assert.deepEqual(splitByPatient(source, 0.25, 7), split);
+    assert.equal(split.train.length + split.validation.length, pairs.length);
+  });
+
+  it('one epoch on tiny data: finite losses, a complete checkpoint with its config, in seconds', async () => {
+    const runDir = tempDir();
+    const config = tinyConfig({ epochs: 1 });
+    const events: TrainerEvent[] = [];
+    const started = Date.now();
+    const result = await train({ config, source, tokenizer, runDir, onEvent: (e) => events.push(e) });
+    const seconds = (Date.now() - started) / 1000;
+    assert.equal(result.status, 'done');
+    assert.equal(result.epochs.length, 1);
+    assert.ok(Number.isFinite(result.finalTrainLoss) && Number.isFinite(result.finalValLoss), 'finite losses');
+    const steps = events.filter((e) => e.type === 'step');
+    assert.equal(steps.length, result.steps);
+    assert.ok(steps.every((e) => e.pairsPerSecond > 0 && e.lr === 1e-3 && e.totalSteps === result.steps));
+    const checkpoint = latestCheckpoint(runDir)!;
+    for (const file of ['model.safetensors', 'optimizer.safetensors', 'config.json', 'progress.json']) assert.ok(existsSync(join(checkpoint, file)), file);
+    assert.deepEqual(readCheckpointConfig(checkpoint), config);
+    assert.equal(result.checkpoint, checkpoint);
+    assert.ok(seconds < 60, `took ${seconds} s`);
+  });
+
+  it('is deterministic: the same seed gives the same step losses; another seed does not', async () => {
+    const config = tinyConfig({ epochs: 1, validation: { fraction: 0 } });
+    const a = await train({ config, source, tokenizer, runDir: tempDir() });
+    const b = await train({ config, source, tokenizer, runDir: tempDir() });
+    const c = await train({ config: { ...config, seed: 8 }, source, tokenizer, runDir: tempDir() });
+    assert.deepEqual(b.stepLosses, a.stepLosses);
+    assert.notDeepEqual(c.stepLosses, a.stepLosses);
+  });
+
+  it('a cancelled run resumes from its checkpoint and ends with the same losses', async () => {
+    const config = tinyConfig({ epochs: 2, checkpointEverySteps: 2 });
+    const whole = await train({ config, source, tokenizer, runDir: tempDir() });
+    const runDir = tempDir();
+    let steps = 0;
+    const first = await train({ config, source, tokenizer, runDir, onEvent: (e) => (steps += e.type === 'step' ? 1 : 0), shouldStop: () => steps === 3 });
+    assert.equal(first.status, 'cancelled');
+    assert.equal(first.steps, 3);
+    const resumed = await train({ config, source, tokenizer, runDir, resume: true });
+    assert.equal(resumed.status, 'done');
+    assert.deepEqual([...first.stepLosses, ...resumed.stepLosses], whole.stepLosses);
+    assert.deepEqual(resumed.epochs, whole.epochs);
+  });
+
+  it('stops early on a flat validation loss, but not before minEpochs', async () => {
+    const config = tinyConfig({ epochs: 10, earlyStopping: { patience: 1, minDelta: 100, minEpochs: 3 } });
+    const result = await train({ config, source, tokenizer, runDir: tempDir() });
+    assert.equal(result.status, 'early-stopped');
+    assert.equal(result.epochs.length, 3);
+    // The best is the first epoch's checkpoint, kept although newer ones were written after it.
+    assert.equal(result.checkpoint, join(result.lastCheckpoint!, '..', checkpointName(result.steps / 3)));
+    assert.ok(existsSync(result.checkpoint!));
+  });
+});
