@@ -13,7 +13,7 @@ import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendInfo, BackendName } from '../../../src-shared/contract/system';
 import { AppError } from '../../../src-shared/result';
-import { registerWasmTrainingKernels } from '../kernels/register';
+import { registerCpuKernelFixes, registerWasmTrainingKernels } from '../kernels/register';
 import { cpuDevice, deviceFor, probeCandidates, type Candidate } from './probe';
 
 /** tfjs's own name for each backend. */
@@ -69,7 +69,9 @@ async function activate(name: BackendName, candidate: Candidate): Promise<string
       return activateWasm();
     case 'cpu':
       tf.env().set('PROD', true);
-      return (await tf.setBackend('cpu')) ? null : 'failed to initialise the cpu backend';
+      if (!(await tf.setBackend('cpu'))) return 'failed to initialise the cpu backend';
+      registerCpuKernelFixes();
+      return null;
   }
 }
 

@@ -8,12 +8,14 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '
 import { batchMatMulConfig } from './batch-matmul';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
+import { maxPoolGradCpuConfig } from './max-pool-grad-cpu';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 let registered = false;
+let cpuFixed = false;
 
 function replace(config: KernelConfig): void {
-  if (getKernel(config.kernelName, 'wasm') !== undefined) unregisterKernel(config.kernelName, 'wasm');
+  if (getKernel(config.kernelName, config.backendName) !== undefined) unregisterKernel(config.kernelName, config.backendName);
   registerKernel(config);
 }
 
@@ -26,4 +28,11 @@ export function registerWasmTrainingKernels(): void {
   replace(conv2DBackpropFilterConfig);
   replace(conv2DBackpropInputConfig);
   registered = true;
+}
+
+/** Replaces cpu kernels that compute wrong results (see max-pool-grad-cpu.ts). */
+export function registerCpuKernelFixes(): void {
+  if (cpuFixed) return;
+  replace(maxPoolGradCpuConfig);
+  cpuFixed = true;
 }
