@@ -1,7 +1,8 @@
 import { migration001 } from './001_initial';
 import { migration002 } from './002_import_files';
+import { migration003 } from './003_embedding_items';
 import type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 export type { Migration };
