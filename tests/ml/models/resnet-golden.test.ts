@@ -47,7 +47,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
         const model = loaded(stem, config);
         const x = goldenTensor(io, 'input') as tf.Tensor4D;
         const probe = goldenTensor(io, 'probe');
-        const objective = (input: tf.Tensor4D) => tf.sum(tf.mul(model.apply(input, true), probe)) as tf.Scalar;
+        const objective = (input: tf.Tensor) => tf.sum(tf.mul(model.apply(input as tf.Tensor4D, true), probe)) as tf.Scalar;
         const dx = tf.grad(objective)(x);
         assertClose(dx, io.get('grad.input')!, `${stem} d/dinput`, 2e-4);
         dx.dispose();
