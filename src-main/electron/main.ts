@@ -99,7 +99,8 @@ function serveApp(services: Services, request: Request): Promise<Response> {
   const { pathname } = new URL(request.url);
   if (!pathname.startsWith(PIXELS_PREFIX)) return serveRendererFile(request);
   return pixelReply(services.pixels, pathname).then(
-    (reply) => new Response(new Uint8Array(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength), { status: reply.status, headers: { ...reply.headers, ...SECURITY_HEADERS } }),
+    // Decoded frames live in plain ArrayBuffers (never shared memory): hand them over without a copy.
+    (reply) => new Response(new Uint8Array(reply.body.buffer as ArrayBuffer, reply.body.byteOffset, reply.body.byteLength), { status: reply.status, headers: { ...reply.headers, ...SECURITY_HEADERS } }),
   );
 }
 

@@ -9,6 +9,7 @@ import type { ErrorCode, Result } from '../../src-shared/result';
 import { err } from '../../src-shared/result';
 import { log } from '../log';
 import type { Services } from '../services/index';
+import { PIXELS_PREFIX, servePixels } from './pixels';
 import { hostAllowed, isAuthorized, newToken, TOKEN_COOKIE } from './auth';
 import { SECURITY_HEADERS } from './security-headers';
 import { serveStatic } from './static';
@@ -118,6 +119,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (url.pathname.startsWith('/api/')) {
       handleApi(req, res, decodeURIComponent(url.pathname.slice('/api/'.length))).catch((cause: Error) => {
         log.error('bridge.exception', { name: cause.name });
+        if (!res.headersSent) deny(res, 500, 'internal', 'Internal error.');
+      });
+      return;
+    }
+    if (url.pathname.startsWith(PIXELS_PREFIX)) {
+      servePixels(services.pixels, req.method ?? '', url.pathname, res).catch(() => {
         if (!res.headersSent) deny(res, 500, 'internal', 'Internal error.');
       });
       return;

@@ -8,6 +8,7 @@ import { createDispatcher, type Dispatch } from './dispatch';
 import { EventHub } from './events';
 import { createLibraryService } from './library-service';
 import { createSystemService } from './system-service';
+import { createViewerService, FramePixelSource } from './viewer-service';
 
 export interface Services {
   readonly db: Db;
@@ -15,15 +16,19 @@ export interface Services {
   readonly impl: ServiceImpl;
   readonly dispatch: Dispatch;
   readonly events: EventHub;
+  /** Decoded frames for the pixel endpoint (bridge route and Electron protocol). */
+  readonly pixels: FramePixelSource;
   close(): void;
 }
 
 export function createServices(libraryPath: string, door: SystemInfo['door']): Services {
   if (libraryPath !== ':memory:') configureLog({ file: logFileFor(libraryPath) });
   const db = openLibrary(libraryPath);
+  const pixels = new FramePixelSource(db);
   const impl: ServiceImpl = {
     library: createLibraryService(db),
     system: createSystemService(db, libraryPath, door),
+    viewer: createViewerService(db, pixels),
   };
   return {
     db,
@@ -31,6 +36,7 @@ export function createServices(libraryPath: string, door: SystemInfo['door']): S
     impl,
     dispatch: createDispatcher(impl),
     events: new EventHub(),
+    pixels,
     close: () => db.close(),
   };
 }

@@ -8,10 +8,12 @@ import type { Result } from '../result';
 import { libraryContract } from './library';
 import type { MethodSpec } from './method';
 import { systemContract } from './system';
+import { viewerContract } from './viewer';
 
 export const contract = {
   library: libraryContract,
   system: systemContract,
+  viewer: viewerContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -30,6 +32,7 @@ export type ClientApi = {
 };
 export type LibraryApi = ClientApi['library'];
 export type SystemApi = ClientApi['system'];
+export type ViewerApi = ClientApi['viewer'];
 
 /** What the main process implements: parsed input in, plain value out (may throw AppError). */
 export type ServiceImpl = {
@@ -57,4 +60,5 @@ export function lookupChannel(channel: string): { group: GroupName; method: stri
 export * from './events';
 export * from './library';
 export * from './system';
+export * from './viewer';
 export * from '../result';
