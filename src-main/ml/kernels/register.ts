@@ -1,14 +1,14 @@
 /**
  * Registers the engine's wasm kernels: the ones tfjs-backend-wasm lacks for
- * training (UnsortedSegmentSum, Conv2DBackpropFilter) and faster forms of slow
- * ones (Conv2DBackpropInput, transposed BatchMatMul). Call after the wasm
+ * training (UnsortedSegmentSum, Conv2DBackpropFilter), faster forms of slow
+ * ones (Conv2DBackpropInput, transposed BatchMatMul) and a correct MaxPoolGrad. Call after the wasm
  * backend is initialised, so the wrapped originals have run their setup.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './batch-matmul';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
-import { maxPoolGradCpuConfig } from './max-pool-grad-cpu';
+import { maxPoolGradCpuConfig, maxPoolGradWasmConfig } from './max-pool-grad';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 let registered = false;
@@ -27,10 +27,11 @@ export function registerWasmTrainingKernels(): void {
   replace(unsortedSegmentSumConfig);
   replace(conv2DBackpropFilterConfig);
   replace(conv2DBackpropInputConfig);
+  replace(maxPoolGradWasmConfig);
   registered = true;
 }
 
-/** Replaces cpu kernels that compute wrong results (see max-pool-grad-cpu.ts). */
+/** Replaces cpu kernels that compute wrong results (see max-pool-grad.ts). */
 export function registerCpuKernelFixes(): void {
   if (cpuFixed) return;
   replace(maxPoolGradCpuConfig);

@@ -1,0 +1,138 @@
+/**
+ * The engine's wasm kernels against the cpu backend's own, on random inputs of
+ * several shapes, strides and paddings: Conv2DBackpropFilter and
+ * UnsortedSegmentSum (missing from tfjs-backend-wasm), Conv2DBackpropInput as
+ * a forward conv and BatchMatMul with transposed operands (replacements).
+ */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '../../../src-main/ml/backend/select';
+import { assertClose } from '../helpers/golden';
+
+type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+
+interface ConvCase {
+  x: [number, number, number, number];
+  filter: [number, number, number, number];
+  stride: number | [number, number];
+  pad: Pad;
+}
+
+const CONV_CASES: ConvCase[] = [
+  { x: [2, 9, 9, 3], filter: [3, 3, 3, 4], stride: 1, pad: 'same' },
+  { x: [2, 9, 9, 3], filter: [3, 3, 3, 4], stride: 2, pad: 'same' },
+  { x: [1, 10, 7, 2], filter: [3, 3, 2, 5], stride: 2, pad: 'valid' },
+  { x: [3, 12, 12, 1], filter: [7, 7, 1, 8], stride: 2, pad: 3 },
+  { x: [2, 5, 5, 6], filter: [1, 1, 6, 12], stride: 2, pad: 'valid' },
+  { x: [2, 8, 6, 4], filter: [1, 1, 4, 4], stride: 1, pad: 'valid' },
+  { x: [1, 11, 13, 3], filter: [5, 3, 3, 2], stride: [3, 2], pad: 'same' },
+  { x: [2, 7, 7, 2], filter: [3, 3, 2, 3], stride: 2, pad: [[0, 0], [2, 0], [1, 2], [0, 0]] },
+  { x: [1, 3, 3, 8], filter: [3, 3, 8, 8], stride: 2, pad: 1 },
+];
+
+/** Runs a kernel on `backend` from plain arrays and returns its values. */
+async function runOn(backend: 'cpu' | 'wasm', kernel: string, inputs: Record<string, { values: Float32Array | Int32Array; shape: number[] }>, attrs: object): Promise<{ values: Float32Array; shape: number[] }> {
+  await useBackend(backend);
+  const tensors = Object.fromEntries(
+    Object.entries(inputs).map(([k, v]) => [k, tf.tensor(v.values, v.shape, v.values instanceof Int32Array ? 'int32' : 'float32')]),
+  );
+  const out = tf.engine().runKernel(kernel, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
+  const result = { values: out.dataSync() as Float32Array, shape: out.shape };
+  tf.dispose([out, ...Object.values(tensors)]);
+  return result;
+}
+
+function random(shape: number[], seed: number): { values: Float32Array; shape: number[] } {
+  return tf.tidy(() => ({ values: tf.randomNormal(shape, 0, 1, 'float32', seed).dataSync() as Float32Array, shape }));
+}
+
+async function compare(kernel: string, inputs: Parameters<typeof runOn>[2], attrs: object, what: string): Promise<void> {
+  const expected = await runOn('cpu', kernel, inputs, attrs);
+  const actual = await runOn('wasm', kernel, inputs, attrs);
+  assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
+  assertClose(actual.values, expected.values, what, 1e-5, 1e-5);
+}
+
+describe('wasm training kernels match the cpu backend', () => {
+  before(async () => {
+    await useBackend('wasm');
+  });
+
+  for (const c of CONV_CASES) {
+    const label = `x ${c.x.join('x')}, filter ${c.filter.join('x')}, stride ${String(c.stride)}, pad ${JSON.stringify(c.pad)}`;
+    const outShape = () => tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.filter) as tf.Tensor4D, c.stride, c.pad as 'same').shape);
+    const strides = typeof c.stride === 'number' ? [c.stride, c.stride] : c.stride;
+
+    it(`Conv2DBackpropFilter: ${label}`, async () => {
+      const dy = random(outShape(), 2);
+      await compare('Conv2DBackpropFilter', { x: random(c.x, 1), dy }, { strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter }, label);
+    });
+
+    it(`Conv2DBackpropInput: ${label}`, async () => {
+      const dy = random(outShape(), 3);
+      await compare('Conv2DBackpropInput', { dy, filter: random(c.filter, 4) }, { strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x }, label);
+    });
+  }
+
+  const MATMUL_CASES: Array<{ a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }> = [
+    { a: [1, 7, 5], b: [1, 7, 4], transposeA: true, transposeB: false },
+    { a: [3, 6, 5], b: [3, 4, 5], transposeA: false, transposeB: true },
+    { a: [2, 5, 6], b: [2, 4, 5], transposeA: true, transposeB: true },
+    { a: [4, 9, 8], b: [1, 9, 3], transposeA: true, transposeB: false },
+    { a: [1, 33, 17], b: [1, 33, 65], transposeA: true, transposeB: false },
+    { a: [2, 4, 3], b: [2, 3, 5], transposeA: false, transposeB: false },
+  ];
+  for (const m of MATMUL_CASES) {
+    const label = `a ${m.a.join('x')}${m.transposeA ? 'ᵀ' : ''}, b ${m.b.join('x')}${m.transposeB ? 'ᵀ' : ''}`;
+    it(`BatchMatMul: ${label}`, async () => {
+      await compare('BatchMatMul', { a: random(m.a, 5), b: random(m.b, 6) }, { transposeA: m.transposeA, transposeB: m.transposeB }, label);
+    });
+  }
+
+  const SEGMENT_CASES: Array<{ x: number[]; ids: number[]; idShape: number[]; numSegments: number }> = [
+    { x: [6, 4], ids: [0, 2, 2, 5, 0, 1], idShape: [6], numSegments: 7 },
+    { x: [5, 2, 3], ids: [4, 4, 4, 0, 1], idShape: [5], numSegments: 5 },
+    { x: [300, 16], ids: Array.from({ length: 300 }, (_, i) => (i * 37) % 97), idShape: [300], numSegments: 97 },
+    { x: [8], ids: [0, 1, 0, 1, 3, 3, 3, 2], idShape: [8], numSegments: 4 },
+  ];
+  for (const s of SEGMENT_CASES) {
+    const label = `x ${s.x.join('x')}, ids ${s.idShape.join('x')}, ${s.numSegments} segments`;
+    it(`UnsortedSegmentSum: ${label}`, async () => {
+      const ids = { values: Int32Array.from(s.ids), shape: s.idShape };
+      await compare('UnsortedSegmentSum', { x: random(s.x, 7), segmentIds: ids }, { numSegments: s.numSegments }, label);
+    });
+  }
+
+  it('UnsortedSegmentSum drops negative and out-of-range ids, as TensorFlow does', async () => {
+    const out = await runOn('wasm', 'UnsortedSegmentSum', { x: { values: Float32Array.from([1, 2, 3, 4]), shape: [4] }, segmentIds: { values: Int32Array.from([0, -1, 5, 0]), shape: [4] } }, { numSegments: 2 });
+    assert.deepEqual(Array.from(out.values), [5, 0]);
+  });
+
+  it('embedding gradients (gather) train on wasm and equal the cpu ones', async () => {
+    const table = random([10, 4], 8);
+    const grads: Float32Array[] = [];
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await useBackend(backend);
+      const t = tf.tensor(table.values, table.shape);
+      const g = tf.grad((w: tf.Tensor) => tf.sum(tf.square(tf.gather(w, tf.tensor2d([[1, 3, 3], [9, 0, 1]], undefined, 'int32')))))(t);
+      grads.push(g.dataSync() as Float32Array);
+      tf.dispose([t, g]);
+    }
+    assertClose(grads[1]!, grads[0]!, 'gather gradient');
+  });
+
+  it('leaves no tensors or wasm buffers behind', async () => {
+    await useBackend('wasm');
+    const x = tf.randomNormal([2, 9, 9, 3]) as tf.Tensor4D;
+    const w = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;
+    const objective = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.matMul(tf.reshape(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'), [2, -1]), tf.ones([2, 5]), true, false));
+    tf.dispose(tf.grads(objective)([x, w]));
+    const before = tf.memory();
+    tf.dispose(tf.grads(objective)([x, w]));
+    const after = tf.memory();
+    assert.equal(after.numTensors, before.numTensors);
+    assert.equal(after.numDataBuffers, before.numDataBuffers);
+    tf.dispose([x, w]);
+  });
+});
