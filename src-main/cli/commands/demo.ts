@@ -1,35 +1,127 @@
 import { Command } from 'commander';
-import { dirname, join } from 'node:path';
-import { seedSampleLibrary } from '../../demo/sample-library';
+import { SingleBar } from 'cli-progress';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ARCHIVE_FORMAT, MANIFEST_FILE, generateArchive, type ArchiveManifest } from '../../demo/archive';
+import { defaultArchiveDir, importDemoArchive } from '../../demo/import-archive';
+import { cacheDirFor } from '../../ingest/cache/image-cache';
 import { defaultLibraryPath } from '../../library-path';
 import { createServices } from '../../services/index';
 import { withCommonOptions, type CommonOptions } from '../context';
-import { printJson } from '../output';
+import { CliError, printJson } from '../output';
 import { serveServices } from './serve';
 
 interface DemoOptions extends CommonOptions {
   studies: string;
+  seed: string;
+  imageSize: string;
+  out?: string;
   serve: boolean;
   port: string;
 }
 
+function positiveInt(name: string, value: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new CliError(`${name} must be an integer from 1 to ${max}, got "${value}".`, 2);
+  return n;
+}
+
+function bar(format: string, json: boolean): { update: (done: number, total: number, payload: object) => void; stop: () => void } {
+  if (json) return { update: () => undefined, stop: () => undefined };
+  const b = new SingleBar({ format, stream: process.stderr, etaBuffer: 30, hideCursor: true });
+  let started = false;
+  return {
+    update: (done, total, payload) => {
+      if (!started) {
+        b.start(total, done, payload);
+        started = true;
+      } else b.update(done, payload);
+    },
+    stop: () => started && b.stop(),
+  };
+}
+
+/** An archive already there is reused when it was made with the same seed, size and count. */
+function existingArchive(dir: string, wanted: { seed: number; studies: number; size: number }): ArchiveManifest | null {
+  if (!existsSync(dir)) return null;
+  const manifestPath = join(dir, MANIFEST_FILE);
+  const manifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as ArchiveManifest) : null;
+  if (manifest && manifest.format === ARCHIVE_FORMAT && manifest.seed === wanted.seed && manifest.studies === wanted.studies && manifest.size === wanted.size) return manifest;
+  throw new CliError(`${dir} exists but is not a demo archive with seed ${wanted.seed}, ${wanted.studies} studies and ${wanted.size}px images; pass --out to write a new one elsewhere.`, 2);
+}
+
 export function demoCommand(): Command {
   return withCommonOptions(new Command('demo'))
-    .description('seed a sample library (until the synthetic DICOM demo archive lands) and open it in browser mode')
-    .option('--studies <n>', 'number of sample studies', '60')
-    .option('--no-serve', 'only seed the library, do not start browser mode')
+    .description('generate the built-in synthetic chest X-ray archive (DICOM + reports + labels), import it, and open it in browser mode')
+    .option('--studies <n>', 'number of synthetic studies', '200')
+    .option('--seed <n>', 'generator seed (same seed, same archive)', '7')
+    .option('--image-size <px>', 'rows and columns of each radiograph', '512')
+    .option('--out <dir>', 'archive folder (default: demo-archive beside the library)')
+    .option('--no-serve', 'stop after importing; do not start browser mode')
     .option('--port <n>', 'port for browser mode (0 picks a free one)', '0')
     .action(async (options: DemoOptions) => {
-      const path = options.library ?? join(dirname(defaultLibraryPath()), 'demo-library.sqlite');
-      const services = createServices(path, 'browser');
-      const existing = (services.db.prepare("SELECT count(*) AS n FROM studies WHERE source = 'sample'").get() as { n: number }).n;
-      const seeded = existing > 0 ? { patients: 0, studies: 0 } : seedSampleLibrary(services.db, { studies: Number(options.studies) });
+      const json = Boolean(options.json);
+      const studies = positiveInt('--studies', options.studies, 100_000);
+      const seed = positiveInt('--seed', options.seed, 2 ** 31 - 1);
+      const size = positiveInt('--image-size', options.imageSize, 4096);
+      if (size < 64) throw new CliError('--image-size must be at least 64.', 2);
+      const libraryPath = resolve(options.library ?? join(dirname(defaultLibraryPath()), 'demo-library.sqlite'));
+      const archiveDir = resolve(options.out ?? defaultArchiveDir(libraryPath));
+      let manifest = existingArchive(archiveDir, { seed, studies, size });
+      const generated = manifest === null;
+      if (manifest === null) {
+        const progress = bar('demo archive [{bar}] {value}/{total} studies | {rate} studies/s | ETA {eta_formatted}', json);
+        try {
+          manifest = await generateArchive({
+            outDir: archiveDir,
+            studies,
+            seed,
+            size,
+            onProgress: (p) => progress.update(p.done, p.total, { rate: p.studiesPerSecond.toFixed(1) }),
+          });
+        } finally {
+          progress.stop();
+        }
+      }
+      const services = createServices(libraryPath, options.serve ? 'browser' : 'cli');
+      let imported;
+      const importBar = bar('import       [{bar}] {value}/{total} files | {rate} files/s | ETA {eta_formatted}', json);
+      try {
+        imported = await importDemoArchive(services.db, archiveDir, {
+          cacheDir: cacheDirFor(libraryPath),
+          onProgress: (p) => importBar.update(p.filesDone, p.filesTotal, { rate: p.filesPerSecond.toFixed(1) }),
+        });
+      } catch (cause) {
+        services.close();
+        throw cause;
+      } finally {
+        importBar.stop();
+      }
+      const summary = {
+        library: libraryPath,
+        archive: archiveDir,
+        generated,
+        archiveSeconds: manifest.seconds,
+        studies: manifest.studies,
+        patients: manifest.patients,
+        images: manifest.instances,
+        imported: { added: imported.dicom.instancesAdded, unchanged: imported.dicom.instancesUnchanged + imported.dicom.filesSkipped, rejected: imported.dicom.rejected.length, seconds: Number(imported.dicom.elapsedSeconds.toFixed(3)) },
+        reports: { attached: imported.reportsAttached, unchanged: imported.reportsUnchanged, studiesWithoutReport: imported.studiesWithoutReport },
+        labels: join(archiveDir, 'labels.csv'),
+      };
+      const human =
+        `Demo archive: ${archiveDir} (${generated ? `generated in ${manifest.seconds.toFixed(1)} s` : 'reused'}): ${manifest.patients} patients, ${manifest.studies} studies, ${manifest.instances} images.\n` +
+        `Imported into ${libraryPath}: ${summary.imported.added} new images, ${summary.imported.unchanged} unchanged, ${summary.imported.rejected} rejected; ` +
+        `${summary.reports.attached} reports attached, ${summary.reports.unchanged} unchanged.\n` +
+        `Ground truth: ${summary.labels}\n`;
       if (!options.serve) {
-        if (options.json) printJson({ library: path, seededStudies: seeded.studies, existingStudies: existing });
-        else process.stdout.write(`Sample library at ${path}: ${seeded.studies} studies added, ${existing} already there.\n`);
+        if (json) printJson(summary);
+        else process.stdout.write(human);
         services.close();
         return;
       }
+      // In browser mode stdout carries only serve's own line (one JSON object with --json).
+      if (!json) process.stdout.write(human);
       await serveServices(services, { ...options, host: '127.0.0.1' });
     });
 }
