@@ -1,0 +1,169 @@
+/**
+ * Exact cosine search over one model's vectors of one kind. All rows are
+ * scored (one SIMD pass over the contiguous matrix), reduced to the best row
+ * per study, and the k best studies are selected with a k-sized heap.
+ *
+ * Filters are applied after scoring and before selection: the caller's study
+ * filter masks studies, so the result is the exact top k among the allowed
+ * studies, never fewer than k when k allowed studies have vectors. Scoring the
+ * excluded rows too costs less than gathering a subset of the matrix.
+ */
+import type { EmbeddingKind, EmbeddingsRepo, LoadedEmbeddings } from '../db/embeddings-repo';
+import { normalized } from './l2';
+import { ScoringMatrix, type ScoringBackend } from './scoring-matrix';
+import { topK, type TopK } from './top-k';
+
+export interface StudyHit {
+  studyId: number;
+  /** Cosine similarity of the study's best row, in [-1, 1]. */
+  score: number;
+  /** That row: its instance (images) or sentence (sentences). */
+  row: number;
+}
+
+export interface StudyQueryOptions {
+  k: number;
+  /** Only these studies may be returned; undefined = all. */
+  allowedStudyIds?: ReadonlySet<number>;
+  /** Never return this study (the query's own, for "find similar"). */
+  excludeStudyId?: number;
+}
+
+export class EmbeddingIndex {
+  readonly rows: number;
+  readonly dim: number;
+  readonly studyIds: Int32Array;
+  readonly instanceIds: Int32Array;
+  readonly sentenceIds: Int32Array;
+  /** Dense study numbering: row -> group, group -> study id, and each group's rows (CSR). */
+  readonly rowGroup: Int32Array;
+  readonly groupStudyIds: Int32Array;
+  private readonly groupStart: Int32Array;
+  private readonly groupRows: Int32Array;
+  private readonly groupOf = new Map<number, number>();
+  private readonly groupScore: Float32Array;
+  private readonly groupBestRow: Int32Array;
+
+  constructor(
+    readonly matrix: ScoringMatrix,
+    columns: Pick<LoadedEmbeddings, 'studyIds' | 'instanceIds' | 'sentenceIds'>,
+  ) {
+    this.rows = matrix.rows;
+    this.dim = matrix.dim;
+    this.studyIds = columns.studyIds.subarray(0, this.rows);
+    this.instanceIds = columns.instanceIds.subarray(0, this.rows);
+    this.sentenceIds = columns.sentenceIds.subarray(0, this.rows);
+    this.rowGroup = new Int32Array(this.rows);
+    for (let r = 0; r < this.rows; r++) {
+      const study = this.studyIds[r]!;
+      let g = this.groupOf.get(study);
+      if (g === undefined) {
+        g = this.groupOf.size;
+        this.groupOf.set(study, g);
+      }
+      this.rowGroup[r] = g;
+    }
+    const groups = this.groupOf.size;
+    this.groupStudyIds = new Int32Array(groups);
+    for (const [study, g] of this.groupOf) this.groupStudyIds[g] = study;
+    // Counting sort of rows by group: groupRows[groupStart[g] .. groupStart[g + 1]) are g's rows.
+    this.groupStart = new Int32Array(groups + 1);
+    for (let r = 0; r < this.rows; r++) this.groupStart[this.rowGroup[r]! + 1]!++;
+    for (let g = 0; g < groups; g++) this.groupStart[g + 1]! += this.groupStart[g]!;
+    this.groupRows = new Int32Array(this.rows);
+    const fill = this.groupStart.slice(0, groups);
+    for (let r = 0; r < this.rows; r++) this.groupRows[fill[this.rowGroup[r]!]!++] = r;
+    this.groupScore = new Float32Array(groups);
+    this.groupBestRow = new Int32Array(groups);
+  }
+
+  /** Loads a model's vectors of one kind straight into the kernel's memory. */
+  static load(repo: EmbeddingsRepo, modelId: string, kind: EmbeddingKind, backend?: ScoringBackend): EmbeddingIndex {
+    let matrix: ScoringMatrix | null = null;
+    const loaded = repo.loadMatrix(modelId, kind, (rows, dim) => {
+      matrix = new ScoringMatrix(rows, Math.max(dim, 1), { backend });
+      return matrix.data.subarray(0, rows * dim);
+    });
+    const m = matrix as ScoringMatrix | null;
+    // Rows that vanished between count and read shrink the index (the tail stays unscored).
+    const exact = m && loaded.rows === m.rows ? m : copyRows(loaded, backend);
+    return new EmbeddingIndex(exact, loaded);
+  }
+
+  get studyCount(): number {
+    return this.groupStudyIds.length;
+  }
+
+  hasStudy(studyId: number): boolean {
+    return this.groupOf.has(studyId);
+  }
+
+  /** The k best rows for a query vector (normalised here), best first. */
+  searchRows(query: Float32Array, k: number, allowedRows?: Uint8Array): TopK {
+    if (this.rows === 0) return { indices: new Int32Array(0), scores: new Float32Array(0) };
+    return topK(this.matrix.score(normalized(query)), k, allowedRows);
+  }
+
+  /** The k best studies, each scored by its best row. */
+  searchStudies(query: Float32Array, options: StudyQueryOptions): StudyHit[] {
+    if (this.rows === 0) return [];
+    const scores = this.matrix.score(normalized(query));
+    const groupScore = this.groupScore.fill(-Infinity);
+    const best = this.groupBestRow;
+    const rowGroup = this.rowGroup;
+    for (let r = 0; r < this.rows; r++) {
+      const g = rowGroup[r]!;
+      const s = scores[r]!;
+      if (s > groupScore[g]!) {
+        groupScore[g] = s;
+        best[g] = r;
+      }
+    }
+    const mask = this.studyMask(options);
+    const top = topK(groupScore, options.k, mask);
+    return Array.from(top.indices, (g, i) => ({ studyId: this.groupStudyIds[g]!, score: top.scores[i]!, row: best[g]! }));
+  }
+
+  /** The best row of one study for a query (e.g. its best-matching sentence), or null when it has none. */
+  bestRowOfStudy(query: Float32Array, studyId: number): { row: number; score: number } | null {
+    const g = this.groupOf.get(studyId);
+    if (g === undefined) return null;
+    const q = normalized(query);
+    let bestRow = -1;
+    let bestScore = -Infinity;
+    for (let i = this.groupStart[g]!; i < this.groupStart[g + 1]!; i++) {
+      const r = this.groupRows[i]!;
+      const row = this.matrix.row(r);
+      let s = 0;
+      for (let j = 0; j < this.dim; j++) s += row[j]! * q[j]!;
+      if (s > bestScore) {
+        bestScore = s;
+        bestRow = r;
+      }
+    }
+    return { row: bestRow, score: bestScore };
+  }
+
+  private studyMask(options: StudyQueryOptions): Uint8Array | undefined {
+    const { allowedStudyIds, excludeStudyId } = options;
+    if (!allowedStudyIds && excludeStudyId === undefined) return undefined;
+    const mask = new Uint8Array(this.groupStudyIds.length);
+    if (allowedStudyIds) {
+      for (const id of allowedStudyIds) {
+        const g = this.groupOf.get(id);
+        if (g !== undefined) mask[g] = 1;
+      }
+    } else {
+      mask.fill(1);
+    }
+    const excluded = excludeStudyId === undefined ? undefined : this.groupOf.get(excludeStudyId);
+    if (excluded !== undefined) mask[excluded] = 0;
+    return mask;
+  }
+}
+
+function copyRows(loaded: LoadedEmbeddings, backend?: ScoringBackend): ScoringMatrix {
+  const matrix = new ScoringMatrix(loaded.rows, Math.max(loaded.dim, 1), { backend });
+  matrix.data.set(loaded.matrix.subarray(0, loaded.rows * loaded.dim));
+  return matrix;
+}
