@@ -7,4 +7,5 @@ export { ReportIndex, type KeyedReport, type ReportKey, type ReportRejection, ty
 export { listMimicReportFiles, mimicTextReports, readTextReport, type MimicReportFile } from './text-files';
 export { readReportManifest } from './manifest';
 export { SR_STORAGE_CLASSES, isStructuredReport, readSrReport, srReport, srText } from './sr';
+export { attachReports, readReportSource, type AttachSummary } from './attach';
 export type { ReportRecord } from '../../db/ingest-repo';
