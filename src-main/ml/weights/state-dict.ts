@@ -53,6 +53,7 @@ export function loadStateDict(state: ModelState, tensors: Map<string, FloatTenso
   const report: LoadReport = { loaded: [], keptInitial: [], ignored: [], folded: [] };
   const unexpected: string[] = [];
   const misshaped: string[] = [];
+  const present = new Set<string>();
   const ready = new Map<string, FloatTensor>();
   for (const [fileKey, tensor] of tensors) {
     if (options.ignore?.some((r) => r.test(fileKey))) {
@@ -65,6 +66,7 @@ export function loadStateDict(state: ModelState, tensors: Map<string, FloatTenso
       unexpected.push(fileKey);
       continue;
     }
+    present.add(name);
     const want = torchShape(entry.variable.shape, entry.layout);
     let value = tensor;
     if (entry.layout === 'conv2d' && want[1] === 1 && tensor.shape.length === 4 && tensor.shape[1] === 3) {
@@ -77,7 +79,7 @@ export function loadStateDict(state: ModelState, tensors: Map<string, FloatTenso
     }
     ready.set(name, value);
   }
-  const missing = [...state.entries.keys()].filter((n) => !ready.has(n) && !options.allowMissing?.some((r) => r.test(n)));
+  const missing = [...state.entries.keys()].filter((n) => !present.has(n) && !options.allowMissing?.some((r) => r.test(n)));
   if (missing.length + unexpected.length + misshaped.length > 0) {
     const parts = [
       missing.length ? `missing ${missing.length} (${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', ...' : ''})` : '',
