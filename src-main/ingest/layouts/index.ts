@@ -3,6 +3,7 @@
  * folder with a CSV/JSONL) into the library: studies, images, report text and
  * imported labels.
  */
+import { resolve } from 'node:path';
 import { AppError } from '../../../src-shared/result';
 import type { Db } from '../../db/connection';
 import { readChexpertLayout } from './chexpert';
@@ -25,16 +26,18 @@ export interface LayoutImportOptions extends WriteOptions {
 
 /** Reads a layout's tables and lists its studies; touches no database and no image bytes. */
 export function readLayout(options: Pick<LayoutImportOptions, 'root' | 'layout' | 'reports' | 'table'>): LayoutContent {
-  const layout = options.layout === 'auto' ? detectLayout(options.root) : options.layout;
+  // Instances store absolute paths, whatever folder the caller started in.
+  const root = resolve(options.root);
+  const layout = options.layout === 'auto' ? detectLayout(root) : options.layout;
   switch (layout) {
     case 'covid':
-      return readCovidLayout(options.root);
+      return readCovidLayout(root);
     case 'chexpert':
-      return readChexpertLayout(options.root);
+      return readChexpertLayout(root);
     case 'mimic':
-      return readMimicLayout(options.root, options.reports === undefined ? {} : { reports: options.reports });
+      return readMimicLayout(root, options.reports === undefined ? {} : { reports: resolve(options.reports) });
     case 'table':
-      return readTableLayout(options.root, options.table);
+      return readTableLayout(root, options.table?.table === undefined ? options.table : { ...options.table, table: resolve(options.table.table) });
     default:
       throw new AppError('bad_request', `unknown layout "${String(layout)}"`);
   }

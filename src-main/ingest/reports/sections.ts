@@ -29,7 +29,8 @@ interface Heading {
 
 const SEPARATOR = String.raw`[ \t]*(?::[ \t]*-*|-{1,3}(?=[ \t])|[\u2013\u2014])`;
 const LINE_START_HEADING = new RegExp(String.raw`^([ \t]*)(${HEADING_ALTERNATIVES})(?:${SEPARATOR}|[ \t]*(?=\r?\n|$))`, 'gim');
-const INLINE_HEADING = new RegExp(String.raw`(?:[.!?;][ \t]+|[ \t]{2,})(${HEADING_ALTERNATIVES})[ \t]*:`, 'gi');
+// The look-behind keeps long runs of spaces linear: a match may only start where the run starts.
+const INLINE_HEADING = new RegExp(String.raw`(?:[.!?;][ \t]+|(?<![ \t])[ \t]{2,})(${HEADING_ALTERNATIVES})[ \t]*:`, 'gi');
 const UNKNOWN_HEADING = /^([ \t]*)([A-Z][A-Z /&()-]{1,38}[A-Z)])[ \t]*:/gm;
 
 function findHeadings(text: string): Heading[] {
