@@ -186,6 +186,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           stepMs: finished - started,
           dataWaitMs: started - waitStart,
         });
+        // Let messages in and out (progress to a parent, a cancel request) before the next step.
+        await new Promise((resolve) => setImmediate(resolve));
         if (options.shouldStop?.()) {
           cancelled = true;
           break;

@@ -1,0 +1,25 @@
+/**
+ * Messages between the training job (parent) and its worker process. The
+ * worker only reads the library; the parent records everything it reports.
+ */
+import type { BackendInfo, BackendName } from '../../src-shared/contract/system';
+import type { AppErrorShape } from '../../src-shared/result';
+import type { TrainConfig } from '../ml/train/config';
+import type { TrainResult, TrainerEvent } from '../ml/train/trainer';
+
+export interface TrainRequest {
+  libraryPath: string;
+  runDir: string;
+  config: TrainConfig;
+  resume: boolean;
+  /** Force one backend (tests, comparisons); default: the best available. */
+  backend?: BackendName;
+}
+
+export type ParentMessage = { type: 'start'; request: TrainRequest } | { type: 'cancel' };
+
+export type WorkerMessage =
+  | { type: 'ready'; backend: BackendInfo; pairs: number; patients: number; missingCache: number }
+  | { type: 'trainer'; event: TrainerEvent }
+  | { type: 'done'; result: Omit<TrainResult, 'stepLosses'> }
+  | { type: 'error'; error: AppErrorShape };

@@ -1,0 +1,78 @@
+/**
+ * Entry point of the training worker process (child_process.fork). Waits for
+ * one 'start' message, trains, streams events back, and exits. A 'cancel'
+ * message, or the parent going away, stops the run after the current step
+ * with a checkpoint, so `--resume` continues it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError, type AppErrorShape } from '../../src-shared/result';
+import { openLibrary } from '../db/connection';
+import { selectBackend } from '../ml/backend/select';
+import { latestCheckpoint } from '../ml/train/checkpoint';
+import { librarySource } from '../ml/train/library-source';
+import { buildWordVocab, wordTokenizer } from '../ml/train/tokenizer';
+import { train } from '../ml/train/trainer';
+import type { ParentMessage, TrainRequest, WorkerMessage } from './train-protocol';
+
+const VOCAB_FILE = 'vocab.txt';
+let stopRequested = false;
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+/** Sends the last message and closes the channel once it is flushed. */
+function sendLast(message: WorkerMessage): void {
+  if (!process.send) return;
+  process.send(message, undefined, {}, () => process.disconnect?.());
+}
+
+function errorShape(error: unknown): AppErrorShape {
+  if (error instanceof AppError) return { code: error.code, message: error.message };
+  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** The vocabulary: the resumed run's own, else built from the library's reports. */
+function vocabularyFor(request: TrainRequest, reportTexts: () => string[]): string {
+  const checkpoint = request.resume ? latestCheckpoint(request.runDir) : null;
+  if (checkpoint && existsSync(join(checkpoint, VOCAB_FILE))) return readFileSync(join(checkpoint, VOCAB_FILE), 'utf8');
+  return buildWordVocab(reportTexts(), request.config.text.vocabSize, request.config.text.lowercase);
+}
+
+async function run(request: TrainRequest): Promise<void> {
+  const backend = await selectBackend(request.backend ? { only: request.backend } : {});
+  // Read-write: a read-only connection to a WAL library fails while another process holds it open; the worker only reads.
+  const db = openLibrary(request.libraryPath);
+  try {
+    const source = librarySource(db, request.libraryPath);
+    send({ type: 'ready', backend, ...source.info });
+    const vocab = vocabularyFor(request, () => source.reportTexts());
+    const result = await train({
+      config: request.config,
+      source,
+      tokenizer: wordTokenizer(vocab, request.config.text.lowercase),
+      runDir: request.runDir,
+      resume: request.resume,
+      checkpointFiles: { [VOCAB_FILE]: vocab },
+      onEvent: (event) => send({ type: 'trainer', event }),
+      shouldStop: () => stopRequested,
+    });
+    const { stepLosses: _omitted, ...summary } = result;
+    sendLast({ type: 'done', result: summary });
+  } finally {
+    db.close();
+  }
+}
+
+process.on('message', (message: ParentMessage) => {
+  if (message.type === 'cancel') {
+    stopRequested = true;
+    return;
+  }
+  run(message.request).catch((error: unknown) => sendLast({ type: 'error', error: errorShape(error) }));
+});
+// The parent died or closed the channel: stop after this step, with a checkpoint.
+process.on('disconnect', () => {
+  stopRequested = true;
+});
