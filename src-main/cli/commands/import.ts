@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { cacheDirFor } from '../../ingest/cache/image-cache';
+import { dicomWebStoreFor, importDicomWeb } from '../../ingest/import-dicomweb';
 import { importDicom, type ImportProgress } from '../../ingest/import-pipeline';
 import { ImportStore } from '../../ingest/import-store';
 import { openServices, withCommonOptions, type CommonOptions } from '../context';
@@ -13,6 +14,7 @@ interface ImportOptions extends CommonOptions {
   rejected?: boolean;
   decode: boolean;
   cache: boolean;
+  dicomweb?: string;
 }
 
 const LAYOUTS = ['auto', 'dicom', 'mimic', 'chexpert', 'table'];
@@ -45,6 +47,7 @@ export function importCommand(): Command {
     .option('--reports <path>', 'report text files to attach (MIMIC-CXR layout)')
     .option('--manifest <csv>', 'CSV mapping study UID / accession / patient+date to report text')
     .option('--layout <layout>', `folder layout: ${LAYOUTS.join(' | ')}`, 'auto')
+    .option('--dicomweb <url>', 'import every study of a DICOMweb server (QIDO-RS + WADO-RS), e.g. http://localhost:8042/dicom-web')
     .option('--rejected', 'list the files rejected so far, with their reasons, and exit')
     .option('--no-decode', 'skip decoding the first frame of each image (faster; damaged pixel data is then found later)')
     .option('--no-cache', 'do not write the preprocessed image cache')
@@ -62,15 +65,19 @@ export function importCommand(): Command {
           process.stdout.write(rejected.length === 0 ? 'No rejected files.\n' : `${formatTable(['path', 'reason', 'detail'], rejected.map((r) => [r.path, r.reason, r.detail]), 100)}\n`);
           return;
         }
-        if (paths.length === 0) throw new CliError('Give at least one file or folder to import (or --rejected).', 2);
+        if (paths.length === 0 && !options.dicomweb) throw new CliError('Give at least one file or folder to import (or --dicomweb URL, or --rejected).', 2);
+        if (paths.length > 0 && options.dicomweb) throw new CliError('Give either paths or --dicomweb, not both.', 2);
         const bar = options.json ? null : progressBar();
         let summary;
         try {
-          summary = await importDicom(services.db, paths, {
+          const common = {
             decode: options.decode,
             cacheDir: options.cache && options.decode ? cacheDirFor(services.libraryPath) : null,
             onProgress: bar?.update,
-          });
+          };
+          summary = options.dicomweb
+            ? await importDicomWeb(services.db, options.dicomweb, { ...common, storeDir: dicomWebStoreFor(services.libraryPath) })
+            : await importDicom(services.db, paths, common);
         } finally {
           bar?.stop();
         }
