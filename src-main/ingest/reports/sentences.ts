@@ -10,13 +10,13 @@ import { trimSpan } from './sections';
 
 /** Never end a sentence, whatever follows. Lower case, without the final point. */
 const ALWAYS_ABBREVIATIONS = new Set([
-  'dr', 'drs', 'mr', 'mrs', 'ms', 'prof', 'vs', 'v', 'e.g', 'eg', 'i.e', 'ie', 'approx', 'appx', 'cf', 'fig', 'figs', 'st', 'incl', 'esp', 'mt', 'ca',
+  'dr', 'drs', 'mr', 'mrs', 'ms', 'prof', 'vs', 'v', 'e.g', 'eg', 'i.e', 'ie', 'approx', 'appx', 'cf', 'fig', 'figs', 'st', 'incl', 'esp', 'mt',
 ]);
 
 /** End a sentence only when an upper-case word follows ("... in the a.m. The heart"). */
 const SOFT_ABBREVIATIONS = new Set([
   'etc', 'pt', 'pts', 'hx', 'yr', 'yrs', 'yo', 'y.o', 'mo', 'mos', 'wk', 'wks', 'hr', 'hrs', 'min', 'mins', 'sec', 'max', 'est', 'avg',
-  'lat', 'ant', 'post', 'sup', 'inf', 'med', 'bilat', 'resp', 'a.m', 'p.m', 'dept', 'univ', 'jr', 'sr', 'co', 'inc',
+  'lat', 'ant', 'post', 'sup', 'inf', 'med', 'bilat', 'resp', 'a.m', 'p.m', 'dept', 'univ', 'jr', 'sr', 'co', 'inc', 'ca',
 ]);
 
 /** Abbreviations that only precede a number: "No. 3", "Nos. 4-5". */

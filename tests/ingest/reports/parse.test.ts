@@ -67,6 +67,8 @@ test('sentences do not break at abbreviations, decimals or list numbers', () => 
     'Heart size is normal.',
     'The lungs are clear',
   ]);
+  // "ca." is cancer before a capital and circa before a number.
+  assert.deepEqual(sentencesOf('Hx of lung ca. The lungs are clear. Size ca. 3 cm.'), ['Hx of lung ca.', 'The lungs are clear.', 'Size ca. 3 cm.']);
 });
 
 test('sentences break at blank lines and list items, not at wrapped lines', () => {
