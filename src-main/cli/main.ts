@@ -5,9 +5,11 @@ import { storageError } from '../db/errors';
 import { configureLog } from '../log';
 import { APP_VERSION } from '../version';
 import { demoCommand } from './commands/demo';
+import { evalCommand } from './commands/eval';
 import { importCommand } from './commands/import';
 import { backendCommand, infoCommand } from './commands/info';
 import { notBuiltCommands } from './commands/not-built';
+import { pretrainCommand } from './commands/pretrain';
 import { serveCommand } from './commands/serve';
 import { studiesCommand } from './commands/studies';
 import { CliError } from './output';
@@ -18,7 +20,7 @@ export function buildProgram(): Command {
     .version(APP_VERSION)
     .showHelpAfterError()
     .exitOverride();
-  for (const cmd of [serveCommand(), demoCommand(), studiesCommand(), importCommand(), infoCommand(), backendCommand(), ...notBuiltCommands()]) {
+  for (const cmd of [serveCommand(), demoCommand(), studiesCommand(), importCommand(), pretrainCommand(), evalCommand(), infoCommand(), backendCommand(), ...notBuiltCommands()]) {
     program.addCommand(cmd.exitOverride());
   }
   return program;

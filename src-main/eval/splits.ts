@@ -26,32 +26,43 @@ export interface Split {
 }
 
 /**
- * Patients are shuffled (from a sorted list, so input order does not matter) and dealt
- * whole to test, then validation, until each holds its share of examples; the rest
- * train. No patient appears in two parts.
+ * Patients are grouped by the class of their first example (single-label tasks;
+ * one group for multi-label), each group's patients shuffled (from a sorted list,
+ * so input order does not matter) and dealt whole to test, then validation, until
+ * each holds its share of the group's examples; the rest train. So every class
+ * with three or more patients appears in all three parts, and no patient appears
+ * in two.
  */
 export function splitByPatient(examples: readonly TaskExample[], seed: number, fractions: SplitFractions = DEFAULT_SPLIT): Split {
   const total = fractions.train + fractions.val + fractions.test;
   if (Math.abs(total - 1) > 1e-9 || fractions.test <= 0 || fractions.val <= 0 || fractions.train <= 0) {
     throw new AppError('bad_request', `split fractions must be positive and sum to 1, got ${fractions.train}/${fractions.val}/${fractions.test}`);
   }
-  const byPatient = new Map<string, number>();
-  for (const e of examples) byPatient.set(e.patientKey, (byPatient.get(e.patientKey) ?? 0) + 1);
+  const byPatient = new Map<string, { count: number; stratum: number }>();
+  for (const e of examples) {
+    const entry = byPatient.get(e.patientKey) ?? { count: 0, stratum: typeof e.target === 'number' ? e.target : 0 };
+    entry.count++;
+    byPatient.set(e.patientKey, entry);
+  }
   if (byPatient.size < 3) throw new AppError('bad_request', `splitting by patient needs at least 3 patients, found ${byPatient.size}`);
-  const patients = shuffled([...byPatient.keys()].sort(), mulberry32(seed));
+  const random = mulberry32(seed);
   const part = new Map<string, 'train' | 'val' | 'test'>();
-  const targets = { test: fractions.test * examples.length, val: fractions.val * examples.length };
-  let test = 0;
-  let val = 0;
-  for (const patient of patients) {
-    const count = byPatient.get(patient) as number;
-    if (test < targets.test) {
-      part.set(patient, 'test');
-      test += count;
-    } else if (val < targets.val) {
-      part.set(patient, 'val');
-      val += count;
-    } else part.set(patient, 'train');
+  const strata = [...new Set([...byPatient.values()].map((p) => p.stratum))].sort((a, b) => a - b);
+  for (const stratum of strata) {
+    const patients = [...byPatient.keys()].filter((k) => byPatient.get(k)?.stratum === stratum).sort();
+    const size = patients.reduce((a, k) => a + (byPatient.get(k)?.count ?? 0), 0);
+    let test = 0;
+    let val = 0;
+    for (const patient of shuffled(patients, random)) {
+      const count = byPatient.get(patient)?.count ?? 0;
+      if (test < fractions.test * size) {
+        part.set(patient, 'test');
+        test += count;
+      } else if (val < fractions.val * size) {
+        part.set(patient, 'val');
+        val += count;
+      } else part.set(patient, 'train');
+    }
   }
   const split: Split = { seed, fractions, train: [], val: [], test: [] };
   for (const e of examples) split[part.get(e.patientKey) as 'train' | 'val' | 'test'].push(e.key);

@@ -20,6 +20,15 @@ describe('patient-level splits', () => {
     assert.ok(Math.abs(split.test.length - 60) <= 3 && Math.abs(split.val.length - 30) <= 3, `${split.val.length} / ${split.test.length}`);
   });
 
+  it('stratified by class: a rare class lands in train, val and test for every seed', () => {
+    const all = examples();
+    const positive = new Set(all.filter((e) => e.target === 1).map((e) => e.key));
+    for (let seed = 0; seed < 10; seed++) {
+      const split = splitByPatient(all, seed);
+      for (const part of ['train', 'val', 'test'] as const) assert.ok(split[part].some((k) => positive.has(k)), `seed ${seed} ${part}`);
+    }
+  });
+
   it('depends on the seed only, not on input order', () => {
     const all = examples();
     const a = splitByPatient(all, 5);

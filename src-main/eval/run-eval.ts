@@ -1,0 +1,135 @@
+/**
+ * One evaluation run against a library: builds the task, draws and records the
+ * split and subsets, computes (or reads back) each encoder's features, runs the
+ * linear-probe protocol, records the run and its cells in runs / metrics, and
+ * writes JSON, CSV and SVG outputs (write-then-rename, so no half-written file).
+ */
+import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Db } from '../db/connection';
+import { AppError } from '../../src-shared/result';
+import { loadImageEncoder, type ImageEncoderSpec } from './features/image-encoder';
+import { studyFeaturizer, type FeatureProgress } from './features/study-features';
+import { linearProbe, type EncoderUnderTest, type ProbeOptions, type ProbeResult } from './protocol/linear-probe';
+import { labelEfficiencyPlot } from './report/svg-plot';
+import { resultsCsv } from './report/results-table';
+import { splitByPatient } from './splits';
+import { attachToLibrary, recordSplit, recordSubset } from './store';
+import type { UncertaintyPolicy } from './tasks/conventions';
+import { libraryTask } from './tasks/library-task';
+import { chexpertTask, covidxTask, genericCsvTask, muraTask, rsnaPneumoniaTask } from './tasks/tables';
+import type { LabelTask } from './tasks/task';
+
+export type TableFormat = 'chexpert' | 'rsna' | 'covidx' | 'mura' | 'csv';
+
+export interface EvalRequest {
+  /** A label schema in the library, or the task name for a label table. */
+  task: string;
+  label?: string;
+  table?: { path: string; format: TableFormat; policy?: UncertaintyPolicy };
+  encoders: { name: string; spec: ImageEncoderSpec }[];
+  fractions?: number[];
+  seeds?: number;
+  splitSeed?: number;
+  bootstrapResamples?: number;
+  grid?: number[];
+  /** Folder for <task>.json / .csv / .svg; nothing written when absent. */
+  outDir?: string;
+  onFeatures?: (encoder: string, p: FeatureProgress) => void;
+  onProgress?: ProbeOptions['onProgress'];
+}
+
+export interface EvalOutcome {
+  runId: number;
+  result: ProbeResult;
+  files: string[];
+}
+
+function tableTask(request: EvalRequest): LabelTask {
+  const { path, format, policy } = request.table as NonNullable<EvalRequest['table']>;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new AppError('not_found', `cannot read label table ${path}: ${(cause as Error).message}`);
+  }
+  const name = basename(path);
+  const task = (() => {
+    switch (format) {
+      case 'chexpert':
+        return chexpertTask(text, name, { policy: policy ?? 'ignore' });
+      case 'rsna':
+        return rsnaPneumoniaTask(text, name);
+      case 'covidx':
+        return covidxTask(text, name);
+      case 'mura':
+        return muraTask(text, name);
+      case 'csv':
+        return genericCsvTask(text, name, { name: request.task, ...(policy ? { policy } : {}) });
+    }
+  })();
+  return { ...task, name: request.task };
+}
+
+function writeAtomic(path: string, text: string): void {
+  const temporary = `${path}.tmp-${process.pid}`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
+
+export async function runLinearEval(db: Db, libraryPath: string, request: EvalRequest): Promise<EvalOutcome> {
+  const task = request.table ? attachToLibrary(db, tableTask(request)) : libraryTask(db, request.task, request.label);
+  if (task.examples.length === 0) throw new AppError('bad_request', `task '${task.name}' has no labelled studies in this library`);
+  const splitSeed = request.splitSeed ?? 0;
+  const split = splitByPatient(task.examples, splitSeed);
+  recordSplit(db, task, split);
+  const config = { task: task.name, convention: task.convention, encoders: request.encoders, fractions: request.fractions, seeds: request.seeds, splitSeed, grid: request.grid };
+  const runId = Number(db.prepare("INSERT INTO runs (kind, config_json, status, started_at) VALUES ('eval', ?, 'running', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))").run(JSON.stringify(config)).lastInsertRowid);
+  const encoders: EncoderUnderTest[] = request.encoders.map(({ name, spec }) => ({
+    name,
+    featurize: async (keys) => {
+      const encoder = loadImageEncoder(spec);
+      try {
+        return await studyFeaturizer(db, libraryPath, encoder, { onProgress: (p) => request.onFeatures?.(name, p) })(keys);
+      } finally {
+        encoder.dispose();
+      }
+    },
+  }));
+  let result: ProbeResult;
+  try {
+    result = await linearProbe(task, split, encoders, {
+      ...(request.fractions ? { fractions: request.fractions } : {}),
+      ...(request.seeds !== undefined ? { seeds: request.seeds } : {}),
+      ...(request.grid ? { grid: request.grid } : {}),
+      bootstrap: { seed: 0, ...(request.bootstrapResamples !== undefined ? { resamples: request.bootstrapResamples } : {}) },
+      onSubset: (fraction, seed, keys) => recordSubset(db, task.name, splitSeed, fraction, seed, keys),
+      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+    });
+  } catch (cause) {
+    db.prepare("UPDATE runs SET status = 'failed', error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?").run((cause as Error).message, runId);
+    throw cause;
+  }
+  db.transaction(() => {
+    const insert = db.prepare("INSERT INTO metrics (run_id, name, split, value, extra_json) VALUES (?, ?, 'test', ?, ?)");
+    for (const cell of result.cells) {
+      insert.run(runId, `${cell.metric}/${cell.encoder}/${cell.fraction}`, cell.mean, JSON.stringify({ std: cell.std, ci: cell.ci, runs: cell.runs }));
+    }
+    db.prepare("UPDATE runs SET status = 'done', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?").run(runId);
+  })();
+  const files: string[] = [];
+  if (request.outDir) {
+    mkdirSync(request.outDir, { recursive: true });
+    const stem = join(request.outDir, task.name.replace(/[^A-Za-z0-9._-]/g, '_'));
+    const outputs: [string, string][] = [
+      [`${stem}.json`, `${JSON.stringify({ runId, ...result }, null, 2)}\n`],
+      [`${stem}.csv`, resultsCsv(result)],
+      [`${stem}.svg`, labelEfficiencyPlot(result)],
+    ];
+    for (const [path, text] of outputs) {
+      writeAtomic(path, text);
+      files.push(path);
+    }
+  }
+  return { runId, result, files };
+}
