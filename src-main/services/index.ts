@@ -7,6 +7,7 @@ import { configureLog } from '../log';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { EventHub } from './events';
 import { createLibraryService } from './library-service';
+import { createSearchService } from './search-service';
 import { createSystemService } from './system-service';
 import { createViewerService, FramePixelSource } from './viewer-service';
 
@@ -27,6 +28,7 @@ export function createServices(libraryPath: string, door: SystemInfo['door']): S
   const pixels = new FramePixelSource(db);
   const impl: ServiceImpl = {
     library: createLibraryService(db),
+    search: createSearchService(db),
     system: createSystemService(db, libraryPath, door),
     viewer: createViewerService(db, pixels),
   };

@@ -7,11 +7,13 @@ import type { z } from 'zod';
 import type { Result } from '../result';
 import { libraryContract } from './library';
 import type { MethodSpec } from './method';
+import { searchContract } from './search';
 import { systemContract } from './system';
 import { viewerContract } from './viewer';
 
 export const contract = {
   library: libraryContract,
+  search: searchContract,
   system: systemContract,
   viewer: viewerContract,
 } as const;
@@ -31,6 +33,7 @@ export type ClientApi = {
   [G in GroupName]: { [M in MethodName<G>]: (input: InputOf<G, M>) => Promise<Result<OutputOf<G, M>>> };
 };
 export type LibraryApi = ClientApi['library'];
+export type SearchApi = ClientApi['search'];
 export type SystemApi = ClientApi['system'];
 export type ViewerApi = ClientApi['viewer'];
 
@@ -59,6 +62,7 @@ export function lookupChannel(channel: string): { group: GroupName; method: stri
 
 export * from './events';
 export * from './library';
+export * from './search';
 export * from './system';
 export * from './viewer';
 export * from '../result';
