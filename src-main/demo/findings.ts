@@ -32,7 +32,7 @@ export interface StudyPlan {
   sex: 'F' | 'M';
   age: number;
   findings: Finding[];
-  /** Cardiothoracic ratio drawn: ~0.42-0.49 normal, above 0.52 with cardiomegaly. */
+  /** Cardiothoracic ratio drawn: ~0.39-0.47 normal, above 0.52 with cardiomegaly. */
   cardiothoracicRatio: number;
 }
 
@@ -97,7 +97,7 @@ export function drawStudyPlan(rng: Rng): StudyPlan {
     if (findings.length === 0) findings.push(drawFinding(rng.pick(FINDING_KINDS), rng, portable));
   }
   const enlarged = findings.find((f) => f.kind === 'cardiomegaly');
-  const cardiothoracicRatio = enlarged ? CTR_BY_SEVERITY[enlarged.severity] + rng.range(-0.015, 0.015) : rng.range(0.41, 0.48);
+  const cardiothoracicRatio = enlarged ? CTR_BY_SEVERITY[enlarged.severity] + rng.range(-0.015, 0.015) : rng.range(0.39, 0.47);
   return { views, sex, age, findings, cardiothoracicRatio };
 }
 

@@ -25,9 +25,10 @@ const py = (y: number, size = SIZE) => Math.round(y * size);
 function meanIn(r: RenderedView, x0: number, y0: number, x1: number, y1: number): number {
   let sum = 0;
   let n = 0;
-  for (let j = py(Math.min(y0, y1)); j <= py(Math.max(y0, y1)); j++) {
-    for (let i = px(Math.min(x0, x1)); i <= px(Math.max(x0, x1)); i++) {
-      sum += r.pixels[j * SIZE + i]!;
+  const w = r.width;
+  for (let j = py(Math.min(y0, y1), w); j <= py(Math.max(y0, y1), w); j++) {
+    for (let i = px(Math.min(x0, x1), w); i <= px(Math.max(x0, x1), w); i++) {
+      sum += r.pixels[j * w + i]!;
       n++;
     }
   }
@@ -79,7 +80,8 @@ describe('synthetic chest radiographs', () => {
     const midLung = a.apexY + 0.5 * (a.cpY[0] - a.apexY);
     const lung = meanIn(r, a.midX - 0.45 * a.thoraxHalf, midLung - 0.03, a.midX - 0.35 * a.thoraxHalf, midLung + 0.03);
     const mediastinum = meanIn(r, a.midX - 0.02, a.heart.topY + 0.1, a.midX + 0.02, a.heart.topY + 0.14);
-    const air = meanIn(r, -0.99, 0.9, -0.96, 0.97);
+    // Air beside the neck, in the top corners of the film.
+    const air = meanIn(r, -0.99, 0.0, -0.94, 0.02);
     assert.ok(air < lung && lung + 800 < mediastinum, `air ${air}, lung ${lung}, mediastinum ${mediastinum}`);
   });
 
@@ -125,7 +127,9 @@ describe('synthetic chest radiographs', () => {
     const box = [a.midX + lateralEdge(a, 1, y) - 0.12, y - 0.04, a.midX + lateralEdge(a, 1, y) - 0.04, y + 0.04] as const;
     const before = textureIn(normal, ...box);
     const after = textureIn(ptx, ...box);
-    assert.ok(after < before * 0.75, `texture ${before.toFixed(1)} -> ${after.toFixed(1)}`);
+    // Ribs cross the box in both films, so the markings are only part of its texture.
+    assert.ok(after < before * 0.85, `texture ${before.toFixed(1)} -> ${after.toFixed(1)}`);
+    assert.ok(meanIn(ptx, ...box) < meanIn(normal, ...box) - 50, 'the air beyond the pleural line is darker');
     const other = [-box[2] + 2 * a.midX, box[1], -box[0] + 2 * a.midX, box[3]] as const;
     assert.ok(Math.abs(textureIn(ptx, ...other) - textureIn(normal, ...other)) < before * 0.1, 'the right lung keeps its markings');
   });

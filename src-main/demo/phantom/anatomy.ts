@@ -29,16 +29,17 @@ export interface Anatomy {
 
 export function drawAnatomy(rng: Rng, view: View, sex: 'F' | 'M', cardiothoracicRatio: number): Anatomy {
   const portable = view === 'AP';
-  const thoraxHalf = rng.range(0.72, 0.82);
-  const apexY = rng.range(0.09, 0.13) + (portable ? 0.02 : 0);
+  // Films are collimated to the thorax: the lungs span most of the width.
+  const thoraxHalf = rng.range(0.8, 0.88);
+  const apexY = rng.range(0.07, 0.1) + (portable ? 0.02 : 0);
   // Portable films are taken in poorer inspiration: domes sit higher.
-  const domeRight = rng.range(0.64, 0.71) - (portable ? -0.03 : 0);
+  const domeRight = rng.range(0.66, 0.72) + (portable ? 0.03 : 0);
   const domeLeft = domeRight + rng.range(0.015, 0.045);
-  const cpDrop = rng.range(0.08, 0.11);
+  const cpDrop = rng.range(0.07, 0.1);
   const midX = rng.range(-0.03, 0.03);
   // AP projection magnifies the heart by about 10%.
-  const heartWidth = cardiothoracicRatio * 2 * thoraxHalf * (portable ? 1.08 : 1);
-  const rightShare = rng.range(0.3, 0.38);
+  const heartWidth = cardiothoracicRatio * 2 * thoraxHalf * (portable ? 1.08 : 1) * 0.95;
+  const rightShare = rng.range(0.26, 0.33);
   return {
     view,
     midX,
@@ -47,17 +48,17 @@ export function drawAnatomy(rng: Rng, view: View, sex: 'F' | 'M', cardiothoracic
     domeY: [domeRight, domeLeft],
     cpY: [domeRight + cpDrop, domeLeft + cpDrop],
     mediastinumHalf: rng.range(0.075, 0.095),
-    carinaY: rng.range(0.3, 0.35),
+    carinaY: rng.range(0.28, 0.33),
     heart: {
       rightX: midX - heartWidth * rightShare,
       leftX: midX + heartWidth * (1 - rightShare),
-      topY: rng.range(0.38, 0.43),
+      topY: rng.range(0.37, 0.42),
       bottomY: domeLeft + 0.03,
     },
-    bodyHalf: thoraxHalf + rng.range(0.07, 0.12),
+    bodyHalf: thoraxHalf + rng.range(0.2, 0.32),
     ribSpacing: (domeRight + cpDrop - apexY) / rng.range(9.2, 10.2),
     female: sex === 'F',
-    fieldMm: rng.range(400, 440),
+    fieldMm: rng.range(340, 390),
   };
 }
 
@@ -78,7 +79,9 @@ export function lungT(a: Anatomy, sign: LungSign, y: number): number {
 /** Distance from the midline of the lung's lateral edge at height y. */
 export function lateralEdge(a: Anatomy, sign: LungSign, y: number): number {
   const t = Math.min(1, Math.max(0, lungT(a, sign, y)));
-  return a.thoraxHalf * (0.34 + 0.66 * Math.sqrt(1 - (1 - t) * (1 - t)));
+  // Rounded apex, then nearly the full width from the mid zone down.
+  const s = Math.min(1, t * 1.25);
+  return a.thoraxHalf * (0.36 + 0.64 * Math.sqrt(1 - (1 - s) * (1 - s)));
 }
 
 /** Distance from the midline of the lung's medial edge (the mediastinum) at height y. */
@@ -129,7 +132,9 @@ export function heartThickness(a: Anatomy, x: number, y: number): number {
   const rx = (h.leftX - h.rightX) / 2;
   const ry = (h.bottomY - h.topY) / 2 + 0.03;
   // Tilt: the apex points down and to the patient's left.
-  const dx = (x - cx) / rx;
+  // Egg-shaped: narrower at the top where it meets the mediastinum.
+  const narrowing = 0.75 + 0.25 * smoothstep(h.topY, cy + 0.05, y);
+  const dx = (x - cx) / (rx * narrowing);
   const dy = (y - cy) / ry - 0.25 * dx;
   const r2 = dx * dx + dy * dy;
   return r2 >= 1 ? 0 : Math.sqrt(1 - r2);

@@ -27,7 +27,7 @@ export function exposeAndProcess(attenuation: Float32Array, width: number, heigh
   for (let k = 0; k < processed.length; k++) {
     const b = blurred[k]!;
     // Compress the large-scale range, boost mid-frequency detail (vessels, ribs).
-    processed[k] = b - 0.35 * background[k]! + 0.9 * (b - detail[k]!);
+    processed[k] = b - 0.22 * background[k]! + 0.6 * (b - detail[k]!);
   }
   const lo = percentile(processed, 0.01);
   const hi = percentile(processed, 0.995);

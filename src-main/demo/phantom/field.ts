@@ -47,9 +47,11 @@ export class Field {
    * Adds a tube along a polyline: `amount` at the centre line falling off as a
    * cylinder chord (sqrt(1 - d^2)) to zero at `halfWidth` (in y units, so a line
    * looks equally thick in both directions on a square image). `weight`, when
-   * given, scales the contribution per pixel (e.g. a lung mask).
+   * given, scales the contribution per pixel (e.g. a lung mask). Mode 'max'
+   * keeps the strongest of overlapping lines instead of adding (a vessel tree
+   * drawn into its own layer has no bright beads where branches meet).
    */
-  addPolyline(points: readonly (readonly [number, number])[], halfWidth: number, amount: number, weight?: Float32Array, rim = 0): void {
+  addPolyline(points: readonly (readonly [number, number])[], halfWidth: number, amount: number, weight?: Float32Array, rim = 0, mode: 'add' | 'max' = 'add'): void {
     const aspect = this.width / this.height / 2; // converts x units to y units
     // Per-pixel strongest stamp of this polyline, so joints do not double up.
     const stamp = (this.stamp ??= new Float32Array(this.data.length));
@@ -72,6 +74,10 @@ export class Field {
         // rim > 0 brightens the edges: a hollow tube (cortical bone, catheter wall).
         const profile = Math.sqrt(1 - d2) * (1 - rim) + rim * d2 * d2;
         const v = Math.abs(amount * profile * (weight ? weight[k]! : 1));
+        if (mode === 'max') {
+          if (v > this.data[k]!) this.data[k] = v;
+          return;
+        }
         const prev = stamp[k]!;
         if (v <= prev) return;
         if (prev === 0) touched.push(k);

@@ -17,7 +17,7 @@ export interface LungMasks {
   right: Float32Array;
 }
 
-const LUNG_AIR = 0.55;
+const LUNG_AIR = 0.7;
 
 const sidesOf = (f: Finding): LungSign[] => (f.side === 'bilateral' ? [-1, 1] : f.side === 'left' || f.side === 'right' ? [signOfSide(f.side)] : []);
 const maskOf = (m: LungMasks, sign: LungSign) => (sign > 0 ? m.left : m.right);
@@ -76,12 +76,14 @@ function drawConsolidation(f: Field, a: Anatomy, sign: LungSign, finding: Findin
   const cu = (medialEdge(a, sign, cy) + lateralEdge(a, sign, cy)) / 2 + rng.range(-0.03, 0.06);
   const cx = a.midX + sign * cu;
   const radius = CONSOLIDATION_RADIUS[finding.severity];
-  const noise = valueNoise(f.width, f.height, Math.max(4, f.width / 40), rng);
+  // Two octaves of smooth noise: fluffy, ill-defined margins rather than blocks.
+  const coarse = valueNoise(f.width, f.height, Math.max(6, f.width / 14), rng);
+  const fine = valueNoise(f.width, f.height, Math.max(3, f.width / 45), rng);
   const opacity = new Float32Array(f.data.length);
   const aspect = f.width / f.height / 2;
   f.forBox(cx - (radius * 1.6) / aspect, cy - radius * 1.6, cx + (radius * 1.6) / aspect, cy + radius * 1.6, (x, y, k) => {
     const r = Math.hypot((x - cx) * aspect, y - cy) / radius;
-    const w = smoothstep(-0.1, 0.7, 1 - r + 0.35 * noise[k]!) * mask[k]!;
+    const w = smoothstep(0, 0.9, 1.3 * (1 - r) + 0.3 * coarse[k]! + 0.12 * fine[k]!) * mask[k]!;
     if (w <= 0) return;
     opacity[k] = w;
     f.data[k]! += LUNG_AIR * 0.8 * w;

@@ -11,14 +11,14 @@ import { drawFrontalFindings, type LungMasks } from './frontal-findings';
 import { drawVesselTree } from './vessels';
 
 const SOFT = 0.95;
-const LUNG_AIR = 0.55;
+const LUNG_AIR = 0.7;
 
 function bodyHalfWidth(a: Anatomy, y: number): number {
-  const neck = 0.17;
-  const shoulder = Math.min(1.05, a.bodyHalf + 0.2);
-  if (y < 0.03) return neck;
-  if (y < 0.15) return neck + (shoulder - neck) * smoothstep(0.03, 0.15, y);
-  return shoulder + (a.bodyHalf - shoulder) * smoothstep(0.15, 0.32, y);
+  // The top edge of the film cuts through the lower neck and the shoulders.
+  const neck = 0.3;
+  const shoulder = a.bodyHalf + 0.2;
+  if (y < 0.07) return neck + (shoulder - neck) * smoothstep(-0.04, 0.07, y);
+  return shoulder + (a.bodyHalf - shoulder) * smoothstep(0.07, 0.3, y);
 }
 
 /** Soft tissue, lungs, heart, mediastinum, spine, trachea; returns the per-side lung air masks. */
@@ -27,7 +27,7 @@ function drawBody(f: Field, a: Anatomy, rng: Rng): LungMasks {
   const right = new Float32Array(f.data.length);
   const bubbleX = a.midX + a.thoraxHalf * 0.42;
   const bubbleY = a.domeY[1] + 0.055;
-  const breastY = a.domeY[0] - 0.01;
+  const breastY = a.domeY[0] - 0.1;
   const breastR = rng.range(0.16, 0.22);
   for (let j = 0; j < f.height; j++) {
     const y = f.ny(j);
@@ -36,7 +36,9 @@ function drawBody(f: Field, a: Anatomy, rng: Rng): LungMasks {
       const x = f.nx(i);
       const k = j * f.width + i;
       const xr = (x - a.midX) / half;
-      let att = xr * xr < 1 ? SOFT * Math.sqrt(1 - xr * xr) : 0;
+      // The chest is a rounded box in cross-section: thick almost to its edges.
+      const ax = Math.abs(xr);
+      let att = ax < 1 ? SOFT * Math.cbrt(1 - ax ** 6) : 0;
       // Arms beside the chest in AP; shoulder girdle soft tissue in both.
       if (a.view === 'AP' && Math.abs(x - a.midX) > half && Math.abs(x - a.midX) < half + 0.13 && y > 0.12 && y < 0.75) {
         const ar = (Math.abs(x - a.midX) - half - 0.065) / 0.065;
@@ -53,7 +55,7 @@ function drawBody(f: Field, a: Anatomy, rng: Rng): LungMasks {
       att += 0.04 * heart;
       // Trachea and main bronchi: an air column down the midline.
       const dxm = x - a.midX - 0.004 * y;
-      if (y < a.carinaY) att -= 0.16 * smoothstep(0.028, 0.016, Math.abs(dxm)) * smoothstep(0.0, 0.05, y);
+      if (y < a.carinaY) att -= 0.07 * smoothstep(0.03, 0.015, Math.abs(dxm)) * smoothstep(a.carinaY + 0.02, a.carinaY - 0.06, y);
       // Spine: vertebral bodies with denser end plates, fainter behind the heart.
       const sx = Math.abs(x - a.midX) / 0.06;
       if (sx < 1) {
@@ -67,9 +69,9 @@ function drawBody(f: Field, a: Anatomy, rng: Rng): LungMasks {
       if (bx * bx + by * by < 1 && y > diaphragmY(a, 1, x - a.midX) + 0.012) att -= 0.16 * Math.sqrt(1 - bx * bx - by * by);
       if (a.female) {
         for (const s of [-1, 1]) {
-          const ex = (x - (a.midX + s * 0.44)) / (breastR * 1.25);
+          const ex = (x - (a.midX + s * 0.5 * a.thoraxHalf)) / (breastR * 1.5);
           const ey = (y - breastY) / breastR;
-          if (ex * ex + ey * ey < 1) att += 0.16 * Math.sqrt(1 - ex * ex - ey * ey) * smoothstep(breastY - breastR, breastY + 0.1, y);
+          if (ex * ex + ey * ey < 1) att += 0.12 * Math.sqrt(1 - ex * ex - ey * ey) * smoothstep(breastY - breastR, breastY + 0.12, y);
         }
       }
       f.data[k] = att;
@@ -89,29 +91,30 @@ function drawRibs(f: Field, a: Anatomy, rng: Rng, boneWeight: Float32Array): voi
       for (let s = 0; s <= steps; s++) {
         const t = s / steps;
         const u = 0.05 + (edge - 0.05) * t;
-        const y = y0 - 0.03 * Math.sin(Math.PI * t * 0.6) + 0.13 * t * t * t + 0.015 * t;
+        // Up and out from the spine, then arching down along the lateral chest wall.
+        const y = y0 - 0.03 * Math.sin(Math.PI * Math.min(1, t * 1.4) * 0.5) + 0.17 * Math.pow(t, 2.4);
         posterior.push([a.midX + sign * u, y]);
       }
       const thickness = 0.013 + 0.003 * (r / 11);
-      f.addPolyline(posterior, thickness, 0.1, boneWeight, 0.5);
+      f.addPolyline(posterior, thickness, 0.13, boneWeight, 0.5);
       const [ex, ey] = posterior[steps]!;
       const anterior: [number, number][] = [];
       for (let s = 0; s <= steps; s++) {
         const t = s / steps;
-        anterior.push([ex - sign * (edge * 0.6) * t, ey - 0.01 * Math.sin(Math.PI * t) + 0.11 * t]);
+        anterior.push([ex - sign * (edge * 0.62) * t, ey - 0.05 - 0.02 * Math.sin(Math.PI * t) + 0.14 * t]);
       }
-      if (r >= 1 && r <= 7) f.addPolyline(anterior, thickness * 1.2, 0.045, boneWeight, 0.3);
+      if (r >= 1 && r <= 7) f.addPolyline(anterior, thickness * 1.25, 0.06, boneWeight, 0.35);
     }
     // Clavicle: an S-curve from the sternal notch to the acromion.
     const clav: [number, number][] = [];
-    for (let s = 0; s <= 16; s++) {
-      const t = s / 16;
-      const u = 0.06 + t * (a.thoraxHalf * 0.72);
-      clav.push([a.midX + sign * u, a.apexY + 0.045 - 0.07 * t + 0.012 * Math.sin(2 * Math.PI * t) + (a.view === 'AP' ? -0.02 : 0)]);
+    for (let s = 0; s <= 32; s++) {
+      const t = s / 32;
+      const u = 0.07 + t * (a.thoraxHalf * 0.85);
+      clav.push([a.midX + sign * u, a.apexY + 0.09 - 0.11 * t + 0.015 * Math.sin(2 * Math.PI * t) + (a.view === 'AP' ? -0.025 : 0)]);
     }
-    f.addPolyline(clav, 0.016, 0.22, undefined, 0.5);
+    f.addPolyline(clav, 0.017, 0.15, undefined, 0.3);
     // Humeral head and scapular border.
-    f.addDisc(a.midX + sign * (a.thoraxHalf + 0.17), a.apexY + 0.05, 0.07, 0.3);
+    f.addDisc(a.midX + sign * (a.thoraxHalf + 0.22), a.apexY - 0.02, 0.11, 0.14);
     const scap: [number, number][] = [];
     for (let s = 0; s <= 10; s++) {
       const t = s / 10;
@@ -129,11 +132,11 @@ export function renderFrontal(f: Field, plan: StudyPlan, a: Anatomy, anatomyRng:
   for (let k = 0; k < vesselWeight.length; k++) vesselWeight[k] = Math.min(1, 1.6 * (masks.left[k]! + masks.right[k]!));
   const plannedFindings = drawFrontalFindings(f, plan, a, masks, vesselWeight, findingRng);
   // Parenchymal texture and hilar densities: only where there is lung left to show them.
-  for (let k = 0; k < f.data.length; k++) f.data[k]! += (0.03 * textureNoise[k]! + 0.05 * coarseNoise[k]!) * vesselWeight[k]!;
+  for (let k = 0; k < f.data.length; k++) f.data[k]! += (0.025 * textureNoise[k]! + 0.04 * coarseNoise[k]!) * vesselWeight[k]!;
   for (const sign of [-1, 1] as LungSign[]) {
     const hilumY = a.carinaY + (sign > 0 ? 0.06 : 0.09);
     const hilumX = a.midX + sign * (medialEdge(a, sign, hilumY) + 0.03);
-    f.addDisc(hilumX, hilumY, 0.045, 0.1);
+    f.addDisc(hilumX, hilumY, 0.06, 0.12, vesselWeight);
     drawVesselTree(f, a, sign, hilumX, hilumY, vesselWeight, anatomyRng);
   }
   // Bone shows best against aerated lung; over the mediastinum and abdomen it fades.
