@@ -36,11 +36,30 @@ test('convirt import --json prints counts and rejected files; --rejected lists t
   assert.match(plain.stdout, /Library: 1 patients, 1 studies, 1 series, 1 images/);
 });
 
-test('convirt import says clearly what is not built yet and what is wrong', () => {
+test('convirt import --manifest attaches reports to the imported DICOM study; unknown keys are rejected, not lost', { skip: NO_SHARED_DICOM }, () => {
+  const dir = tempDir();
+  const data = copySharedDicom(dir, 'generated');
+  const manifest = join(dir, 'reports.csv');
+  writeFileSync(
+    manifest,
+    'StudyInstanceUID,findings,impression\n' +
+      '1.2.276.0.7230010.3.1.2.8323328.17698.1795826289.586449,"Lungs are clear. No effusion.",No acute disease.\n' +
+      '1.2.3.4.5,"Heart size normal.",Normal.\n',
+  );
+  const lib = join(dir, 'lib.sqlite');
+  const r = runCli(['import', data, '--manifest', manifest, '--library', lib, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { instances: number; reports: number; rejected: { path: string; reason: string }[] };
+  assert.equal(out.instances, 1);
+  assert.equal(out.reports, 1);
+  assert.deepEqual(out.rejected.map((x) => x.reason), ['no_matching_study']);
+});
+
+test('convirt import says clearly what is wrong', () => {
   const lib = join(tempDir(), 'lib.sqlite');
-  const reports = runCli(['import', '.', '--reports', 'x', '--library', lib]);
-  assert.equal(reports.status, 2);
-  assert.match(reports.stderr, /not built yet/);
+  const reports = runCli(['import', '--manifest', '/nonexistent/reports.csv', '--library', lib]);
+  assert.notEqual(reports.status, 0);
+  assert.match(reports.stderr, /nonexistent/);
   const layout = runCli(['import', '.', '--layout', 'pacs', '--library', lib]);
   assert.equal(layout.status, 2);
   assert.match(layout.stderr, /--layout must be one of/);
