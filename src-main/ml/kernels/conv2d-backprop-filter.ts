@@ -1,11 +1,13 @@
 /**
- * Conv2DBackpropFilter for wasm (NHWC, dilation 1), through the fast matmul:
- * dW[kh, kw] = X(kh, kw)^T · dY, where X(kh, kw) [N*OH*OW, Ci] holds the input
- * pixels that filter tap (kh, kw) saw. The input is padded and transposed once
- * to [Ci, N, Hp, Wp] so each tap is a strided slice already in [Ci, M] layout:
- * KH*KW plain matmuls [Ci, M] x [M, Co] and no transposed-operand matmul.
+ * Conv2DBackpropFilter for wasm (NHWC, dilation 1) as ONE forward convolution,
+ * with batch and channels swapped:
+ *   dW[kh, kw, ci, co] = sum over n, oh, ow of x[n, oh*s + kh, ow*s + kw, ci] * dy[n, oh, ow, co]
+ * is conv2d(x^T [Ci, Hp, Wp, N], dy^T [OH, OW, N, Co], stride 1, dilation s),
+ * whose output [Ci, KH, KW, Co] is transposed to [KH, KW, Ci, Co]. XNNPACK runs
+ * that as one large GEMM; slicing the input per filter tap (tfjs's wasm Slice
+ * is slow) is avoided.
  */
-import { backend_util, type KernelConfig, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, type KernelConfig } from '@tensorflow/tfjs-core';
 import { composite } from './wasm-scope';
 
 interface Attrs {
@@ -32,42 +34,33 @@ export const conv2DBackpropFilterWasm = composite((scope, inputs, rawAttrs) => {
     false,
     'channelsLast',
   );
-  const { batchSize: n, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
-  // Padded extent each tap needs: the last output row reads row (oh-1)*sh + kh-1.
-  const padded = scope.padOrCrop(x, [
+  const { inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
+  // Rows and columns after padding that the taps read: exactly (oh-1)*s + k.
+  const bottom = (oh - 1) * sh + kh - h - info.padInfo.top;
+  const right = (ow - 1) * sw + kw - w - info.padInfo.left;
+  const framed = scope.padOrCrop(x, [
     [0, 0],
-    [top, (oh - 1) * sh + kh - h - top],
-    [left, (ow - 1) * sw + kw - w - left],
+    [Math.min(0, info.padInfo.top), Math.min(0, bottom)],
+    [Math.min(0, info.padInfo.left), Math.min(0, right)],
     [0, 0],
   ]);
-  const channelsFirst = scope.transpose(padded, [3, 0, 1, 2]);
-  const m = n * oh * ow;
-  const dyRows = scope.reshape(dy, [1, m, co]);
-  const taps: TensorInfo[] = [];
-  for (let i = 0; i < kh; i++) {
-    for (let j = 0; j < kw; j++) {
-      const tap = scope.run(
-        'StridedSlice',
-        { x: channelsFirst },
-        {
-          begin: [0, 0, i, j],
-          end: [ci, n, i + (oh - 1) * sh + 1, j + (ow - 1) * sw + 1],
-          strides: [1, 1, sh, sw],
-          beginMask: 0,
-          endMask: 0,
-          ellipsisMask: 0,
-          newAxisMask: 0,
-          shrinkAxisMask: 0,
-        },
-      );
-      const a = scope.reshape(tap, [1, ci, m]);
-      taps.push(scope.run('BatchMatMul', { a, b: dyRows }, { transposeA: false, transposeB: false }));
-    }
+  const xT = scope.transpose(framed, [3, 1, 2, 0]);
+  const dyT = scope.transpose(dy, [1, 2, 0, 3]);
+  const pad = [
+    [0, 0],
+    [Math.max(0, info.padInfo.top), Math.max(0, bottom)],
+    [Math.max(0, info.padInfo.left), Math.max(0, right)],
+    [0, 0],
+  ];
+  const grads = scope.run(
+    'Conv2D',
+    { x: xT, filter: dyT },
+    { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [sh, sw], dimRoundingMode: undefined as unknown as string },
+  );
+  if (grads.shape[1] !== kh || grads.shape[2] !== kw || grads.shape[0] !== ci || grads.shape[3] !== co) {
+    throw new Error(`Conv2DBackpropFilter: got [${grads.shape.join(', ')}], expected [${ci}, ${kh}, ${kw}, ${co}]`);
   }
-  const stacked = taps.length === 1 ? taps[0]! : scope.run('Concat', taps as unknown as NamedTensorInfoMap, { axis: 0 });
-  return scope.reshape(stacked, [kh, kw, ci, co]);
+  return scope.transpose(grads, [1, 2, 0, 3]);
 });
 
 export const conv2DBackpropFilterConfig: KernelConfig = {

@@ -5,7 +5,7 @@
  * upsample inserts stride-1 zeros after each row and column of dY; the padding
  * is KH-1-padTop before, and whatever makes the output exactly H after.
  */
-import { backend_util, type KernelConfig } from '@tensorflow/tfjs-core';
+import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { composite } from './wasm-scope';
 
 interface Attrs {
@@ -56,8 +56,14 @@ export const conv2DBackpropInputWasm = composite((scope, inputs, rawAttrs) => {
   );
 });
 
-export const conv2DBackpropInputConfig: KernelConfig = {
-  kernelName: 'Conv2DBackpropInput',
-  backendName: 'wasm',
-  kernelFunc: conv2DBackpropInputWasm as KernelConfig['kernelFunc'],
-};
+/**
+ * Wraps tfjs's own kernel (`original`), which stays in use when dX has fewer
+ * than 4 channels: XNNPACK is slow on convolutions with so few outputs.
+ */
+export function conv2DBackpropInputConfig(original: KernelConfig | undefined): KernelConfig {
+  const kernelFunc: KernelFunc = (args) => {
+    const filter = args.inputs.filter as TensorInfo;
+    return original && filter.shape[2]! < 4 ? original.kernelFunc(args) : conv2DBackpropInputWasm(args as Parameters<typeof conv2DBackpropInputWasm>[0]);
+  };
+  return { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc };
+}

@@ -12,10 +12,16 @@ import { maxPoolGradCpuConfig, maxPoolGradWasmConfig } from './max-pool-grad';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 let registered = false;
+/** tfjs's own kernels that the engine replaced, by backend/name (for benchmarks). */
+export const replacedKernels = new Map<string, KernelConfig>();
 let cpuFixed = false;
 
 function replace(config: KernelConfig): void {
-  if (getKernel(config.kernelName, config.backendName) !== undefined) unregisterKernel(config.kernelName, config.backendName);
+  const original = getKernel(config.kernelName, config.backendName);
+  if (original !== undefined) {
+    replacedKernels.set(`${config.backendName}/${config.kernelName}`, original);
+    unregisterKernel(config.kernelName, config.backendName);
+  }
   registerKernel(config);
 }
 
@@ -26,7 +32,7 @@ export function registerWasmTrainingKernels(): void {
   replace(batchMatMulConfig(plainMatMul));
   replace(unsortedSegmentSumConfig);
   replace(conv2DBackpropFilterConfig);
-  replace(conv2DBackpropInputConfig);
+  replace(conv2DBackpropInputConfig(getKernel('Conv2DBackpropInput', 'wasm')));
   replace(maxPoolGradWasmConfig);
   registered = true;
 }

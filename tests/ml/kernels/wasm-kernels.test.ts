@@ -2,7 +2,8 @@
  * The engine's wasm kernels against the cpu backend's own, on random inputs of
  * several shapes, strides and paddings: Conv2DBackpropFilter and
  * UnsortedSegmentSum (missing from tfjs-backend-wasm), Conv2DBackpropInput as
- * a forward conv and BatchMatMul with transposed operands (replacements).
+ * a forward conv (tfjs's own below 4 input channels) and BatchMatMul with
+ * transposed operands (replacements).
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -21,13 +22,14 @@ interface ConvCase {
 
 const CONV_CASES: ConvCase[] = [
   { x: [2, 9, 9, 3], filter: [3, 3, 3, 4], stride: 1, pad: 'same' },
-  { x: [2, 9, 9, 3], filter: [3, 3, 3, 4], stride: 2, pad: 'same' },
-  { x: [1, 10, 7, 2], filter: [3, 3, 2, 5], stride: 2, pad: 'valid' },
+  { x: [2, 9, 9, 4], filter: [3, 3, 4, 4], stride: 2, pad: 'same' },
+  { x: [1, 10, 7, 5], filter: [3, 3, 5, 5], stride: 2, pad: 'valid' },
   { x: [3, 12, 12, 1], filter: [7, 7, 1, 8], stride: 2, pad: 3 },
+  { x: [2, 13, 13, 4], filter: [7, 7, 4, 6], stride: 2, pad: 3 },
   { x: [2, 5, 5, 6], filter: [1, 1, 6, 12], stride: 2, pad: 'valid' },
   { x: [2, 8, 6, 4], filter: [1, 1, 4, 4], stride: 1, pad: 'valid' },
-  { x: [1, 11, 13, 3], filter: [5, 3, 3, 2], stride: [3, 2], pad: 'same' },
-  { x: [2, 7, 7, 2], filter: [3, 3, 2, 3], stride: 2, pad: [[0, 0], [2, 0], [1, 2], [0, 0]] },
+  { x: [1, 11, 13, 4], filter: [5, 3, 4, 2], stride: [3, 2], pad: 'same' },
+  { x: [2, 7, 7, 4], filter: [3, 3, 4, 3], stride: 2, pad: [[0, 0], [2, 0], [1, 2], [0, 0]] },
   { x: [1, 3, 3, 8], filter: [3, 3, 8, 8], stride: 2, pad: 1 },
 ];
 
