@@ -16,7 +16,6 @@ interface Encoder {
 }
 
 test('HTJ2K lossless round trip through the OpenJPH codec is exact (12-bit, 300x200)', async () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- emscripten factory without types
   const factory = require('@cornerstonejs/codec-openjph') as (o: object) => Promise<{ HTJ2KEncoder: new () => Encoder }>;
   const codec = await factory({ print: () => undefined, printErr: () => undefined });
   const [width, height] = [300, 200];
