@@ -42,6 +42,7 @@ export class ViewerState {
       this.error = result.error;
       return;
     }
+    this.shown = null;
     this.study = result.value;
     this.stackIndex = 0;
     this.imageIndex = 0;
