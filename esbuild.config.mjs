@@ -28,6 +28,8 @@ await Promise.all([
       cli: 'src-main/cli/bin.ts',
       start: 'src-main/start.ts',
       'electron-main': 'src-main/electron/main.ts',
+      // Forked by jobs/train-job.ts; found beside the bundle as train-worker.js.
+      'train-worker': 'src-main/jobs/train-worker.ts',
     },
     outdir: 'dist/main',
   }),

@@ -137,6 +137,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   try {
     const resumeFrom = options.resume ? latestCheckpoint(runDir) : null;
     const progress: TrainProgress = resumeFrom ? restoreCheckpoint(resumeFrom, model, adam) : initialProgress();
+    // A finished run resumed with more epochs (--epochs) goes on; an early-stopped one stays stopped.
+    if (progress.finished === 'epochs' && progress.epoch < config.epochs) progress.finished = null;
     let lastCheckpoint = resumeFrom;
     const step: Step = { model, adam, config, tokenizer: options.tokenizer };
     const split = splitByPatient(source, config.validation.fraction, config.seed);
