@@ -5,6 +5,7 @@ import { storageError } from '../db/errors';
 import { configureLog } from '../log';
 import { APP_VERSION } from '../version';
 import { demoCommand } from './commands/demo';
+import { evalCommand } from './commands/eval';
 import { importCommand } from './commands/import';
 import { backendCommand, infoCommand } from './commands/info';
 import { notBuiltCommands } from './commands/not-built';
@@ -19,7 +20,7 @@ export function buildProgram(): Command {
     .version(APP_VERSION)
     .showHelpAfterError()
     .exitOverride();
-  for (const cmd of [serveCommand(), demoCommand(), studiesCommand(), importCommand(), pretrainCommand(), infoCommand(), backendCommand(), ...notBuiltCommands()]) {
+  for (const cmd of [serveCommand(), demoCommand(), studiesCommand(), importCommand(), pretrainCommand(), evalCommand(), infoCommand(), backendCommand(), ...notBuiltCommands()]) {
     program.addCommand(cmd.exitOverride());
   }
   return program;
