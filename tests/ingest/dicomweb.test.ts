@@ -81,7 +81,8 @@ test('import --dicomweb from a real Orthanc: every stored instance comes back by
   const dir = tempDir();
   const orthanc = await startOrthanc(dir);
   const originals = new Set<string>();
-  for (const file of filesUnder(SHARED_DICOM)) {
+  // Every shared file but the three 7 MB WG04 chest images, which add time and no new code path.
+  for (const file of filesUnder(SHARED_DICOM).filter((f) => !/WG04/.test(f))) {
     const bytes = readFileSync(file);
     originals.add(createHash('sha256').update(bytes).digest('hex'));
     const r = await fetch(`${orthanc.url}/instances`, { method: 'POST', body: bytes });
