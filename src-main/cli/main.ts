@@ -9,6 +9,7 @@ import { evalCommand } from './commands/eval';
 import { importCommand } from './commands/import';
 import { backendCommand, infoCommand } from './commands/info';
 import { notBuiltCommands } from './commands/not-built';
+import { searchCommand } from './commands/search';
 import { pretrainCommand } from './commands/pretrain';
 import { serveCommand } from './commands/serve';
 import { studiesCommand } from './commands/studies';
@@ -20,7 +21,7 @@ export function buildProgram(): Command {
     .version(APP_VERSION)
     .showHelpAfterError()
     .exitOverride();
-  for (const cmd of [serveCommand(), demoCommand(), studiesCommand(), importCommand(), pretrainCommand(), evalCommand(), infoCommand(), backendCommand(), ...notBuiltCommands()]) {
+  for (const cmd of [serveCommand(), demoCommand(), studiesCommand(), importCommand(), pretrainCommand(), evalCommand(), infoCommand(), backendCommand(), searchCommand(), ...notBuiltCommands()]) {
     program.addCommand(cmd.exitOverride());
   }
   return program;

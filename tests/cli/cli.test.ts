@@ -25,10 +25,10 @@ test('every command has --help with --library and --json', () => {
 
 test('commands not built yet say so and exit non-zero, also as JSON', () => {
   const lib = join(tempDir(), 'lib.sqlite');
-  const plain = runCli(['search', '--library', lib]);
+  const plain = runCli(['export', '--library', lib]);
   assert.equal(plain.status, 2);
   assert.match(plain.stderr, /not built yet/);
-  const json = runCli(['search', '--library', lib, '--json']);
+  const json = runCli(['export', '--library', lib, '--json']);
   assert.equal(json.status, 2);
   assert.equal(JSON.parse(json.stdout).ok, false);
 });

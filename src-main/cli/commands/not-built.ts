@@ -4,7 +4,6 @@ import { CliError } from '../output';
 
 /** Commands whose features have not landed yet: they say so and exit non-zero. */
 const PLANNED: { name: string; description: string; issue: string }[] = [
-  { name: 'search', description: 'text-to-image and image-to-image search over the archive', issue: 'Semantic search' },
   { name: 'export', description: 'export labels, embeddings and results', issue: 'Viewer and annotation' },
 ];
 
