@@ -8,7 +8,7 @@
 import { dirname, sep } from 'node:path';
 import type { Db } from '../db/connection';
 import { AppError } from '../../src-shared/result';
-import { DEFAULT_LONGEST_SIDE } from './cache/image-cache';
+import { DEFAULT_LONGEST_SIDE, removeCachedImages } from './cache/image-cache';
 import { examineFile } from './import-file';
 import { ImportStore, type ExaminedImage, type RejectedEntry } from './import-store';
 import { walkFiles, type FoundFile } from './import-walk';
@@ -88,7 +88,7 @@ export async function importDicom(db: Db, paths: readonly string[], options: Imp
     const study = pending.get(studyUid)!;
     pending.delete(studyUid);
     pendingImages -= study.images.length;
-    for (const change of store.commitStudy(study.images, source)) {
+    for (const change of store.commitStudy(study.images, source, (oldHash) => examine.cacheDir && removeCachedImages(examine.cacheDir, oldHash, examine.longestSide))) {
       if (change === 'added') summary.instancesAdded++;
       else if (change === 'updated') summary.instancesUpdated++;
       else if (change === 'duplicate') summary.duplicates++;

@@ -29,6 +29,7 @@ export class ImportStore {
   private readonly repo: IngestRepo;
   private readonly findDoneStmt;
   private readonly findInstanceStmt;
+  private readonly hashInUseStmt;
   private readonly putImportedStmt;
   private readonly putRejectedStmt;
 
@@ -39,7 +40,8 @@ export class ImportStore {
       SELECT f.status, f.reason, f.detail FROM import_files f
       LEFT JOIN instances i ON i.sop_instance_uid = f.sop_instance_uid
       WHERE f.path = ? AND f.size_bytes = ? AND f.mtime_ms = ? AND (f.status = 'rejected' OR i.id IS NOT NULL)`);
-    this.findInstanceStmt = db.prepare('SELECT path FROM instances WHERE sop_instance_uid = ?');
+    this.findInstanceStmt = db.prepare('SELECT path, content_hash FROM instances WHERE sop_instance_uid = ?');
+    this.hashInUseStmt = db.prepare('SELECT 1 FROM instances WHERE content_hash = ? LIMIT 1');
     this.putImportedStmt = db.prepare(`
       INSERT INTO import_files (path, size_bytes, mtime_ms, content_hash, status, sop_instance_uid, reason, detail)
       VALUES (?, ?, ?, ?, 'imported', ?, NULL, NULL)
@@ -67,15 +69,17 @@ export class ImportStore {
    * transcoded or copied file) is recorded as imported, as a `duplicate` of the
    * instance, which keeps pointing at its first file while that file exists.
    */
-  commitStudy(images: readonly ExaminedImage[], source: string): InstanceChange[] {
-    return this.repo.inTransaction(() => {
+  commitStudy(images: readonly ExaminedImage[], source: string, onReplaced?: (oldHash: string) => void): InstanceChange[] {
+    const replaced: string[] = [];
+    const changes = this.repo.inTransaction(() => {
       let studyRowId: number | null = null;
       const seriesRowIds = new Map<string, number>();
       return images.map((image) => {
         const { series, instance } = image.meta;
         this.putImportedStmt.run(image.path, image.sizeBytes, image.mtimeMs, image.contentHash, instance.sopInstanceUid);
-        const existing = this.findInstanceStmt.get(instance.sopInstanceUid) as { path: string } | undefined;
+        const existing = this.findInstanceStmt.get(instance.sopInstanceUid) as { path: string; content_hash: string } | undefined;
         if (existing && existing.path !== image.path && existsSync(existing.path)) return 'duplicate';
+        if (existing && existing.content_hash !== image.contentHash) replaced.push(existing.content_hash);
         // Patient and study rows only when the study gets an image: no empty studies.
         studyRowId ??= this.repo.upsertStudy(this.repo.upsertPatient(image.meta.patient), { ...image.meta.study, source });
         let seriesRowId = seriesRowIds.get(series.seriesUid);
@@ -86,6 +90,9 @@ export class ImportStore {
         return this.repo.upsertInstance(seriesRowId, { ...instance, path: image.path, contentHash: image.contentHash, sizeBytes: image.sizeBytes }).change;
       });
     });
+    // After the commit: content no instance holds any more (its cache entries can go).
+    for (const hash of replaced) if (!this.hashInUseStmt.get(hash)) onReplaced?.(hash);
+    return changes;
   }
 
   recordRejections(entries: readonly (RejectedEntry & { sizeBytes: number; mtimeMs: number; contentHash: string | null })[]): void {

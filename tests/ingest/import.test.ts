@@ -59,7 +59,7 @@ test('every shared DICOM file imports, grouped by patient / study / series; a se
   db.close();
 });
 
-test('a changed file updates its instance and gets a fresh cache entry; rejected files are listed with reasons', { skip: NO_SHARED_DICOM }, async () => {
+test('a changed file updates its instance and its cache entry is rebuilt; rejected files are listed with reasons', { skip: NO_SHARED_DICOM }, async () => {
   const dir = tempDir();
   const data = copySharedDicom(dir, 'generated');
   const libraryPath = join(dir, 'lib.sqlite');
@@ -83,6 +83,7 @@ test('a changed file updates its instance and gets a fresh cache entry; rejected
   const after = db.prepare('SELECT content_hash FROM instances').get() as { content_hash: string };
   assert.notEqual(after.content_hash, before.content_hash);
   assert.ok(existsSync(cacheEntryPath(cacheDir, after.content_hash, 0, 512)));
+  assert.ok(!existsSync(cacheEntryPath(cacheDir, before.content_hash, 0, 512)), 'the old bytes\' cache entry is removed');
   const reasons = Object.fromEntries(second.rejected.map((r) => [r.path.split('/').pop(), r.reason]));
   assert.deepEqual(reasons, { 'cut.dcm': 'truncated', 'notes.txt': 'not_dicom' });
   assert.deepEqual(

@@ -5,7 +5,7 @@
  * inverted). Keyed by the SHA-256 of the source file, so a changed file gets a
  * fresh entry. Files are written to a temporary name and renamed into place.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import sharp from 'sharp';
 import type { DecodedFrame } from '../pixels/decode';
@@ -129,4 +129,16 @@ export async function readCacheEntry(path: string): Promise<{ info: CacheEntryIn
 export function removeCacheEntry(path: string): void {
   rmSync(path, { force: true });
   rmSync(`${path}.json`, { force: true });
+}
+
+/** Removes every cached frame of a source whose content left the library (a changed file's old bytes). */
+export function removeCachedImages(cacheDir: string, sourceHash: string, longestSide = DEFAULT_LONGEST_SIDE): void {
+  const folder = dirname(cacheEntryPath(cacheDir, sourceHash, 0, longestSide));
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) if (name.startsWith(`${sourceHash}-f`) && name.endsWith('.png')) removeCacheEntry(join(folder, name));
 }
