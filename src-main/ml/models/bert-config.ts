@@ -23,7 +23,7 @@ export const BertConfig = z
 export type BertConfig = z.infer<typeof BertConfig>;
 export type BertConfigInput = z.input<typeof BertConfig>;
 
-/** Bio_ClinicalBERT / bert-base-uncased sizes; ConVIRT freezes embeddings and layers 0-5. */
+/** Bio_ClinicalBERT sizes (bert-base, cased vocabulary of 28,996); ConVIRT freezes embeddings and layers 0-5. */
 export const BERT_BASE: BertConfigInput = {
   vocabSize: 28996,
   hiddenSize: 768,
