@@ -45,7 +45,10 @@ export function mutate(bytes: Uint8Array, kind: Mutation, random: () => number):
     case 'delete': {
       const start = at(out.length);
       const end = Math.min(out.length, start + 1 + at(2048));
-      return Uint8Array.from([...out.subarray(0, start), ...out.subarray(end)]);
+      const shorter = new Uint8Array(out.length - (end - start));
+      shorter.set(out.subarray(0, start));
+      shorter.set(out.subarray(end), start);
+      return shorter;
     }
     case 'zero': {
       const start = at(out.length);
