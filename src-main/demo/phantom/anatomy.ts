@@ -114,12 +114,17 @@ export function diaphragmY(a: Anatomy, sign: LungSign, u: number): number {
 export function lungAir(a: Anatomy, sign: LungSign, x: number, y: number): number {
   const u = (x - a.midX) * sign;
   if (u <= 0) return 0;
-  const t = lungT(a, sign, y);
-  if (t < -0.02) return 0;
-  const med = medialEdge(a, sign, y);
-  const lat = lateralEdge(a, sign, y);
-  const dia = diaphragmY(a, sign, u);
+  return lungAirFrom(u, y, lungT(a, sign, y), medialEdge(a, sign, y), lateralEdge(a, sign, y), diaphragmY(a, sign, u));
+}
+
+/**
+ * lungAir from its parts, for callers that compute the row terms (t, medial and
+ * lateral edge) once per row and the dome height once per column.
+ */
+export function lungAirFrom(u: number, y: number, t: number, med: number, lat: number, dia: number): number {
+  if (u <= 0 || t < -0.02) return 0;
   const m = smoothstep(-0.01, 0.05, u - med) * smoothstep(-0.01, 0.06, lat - u) * smoothstep(-0.006, 0.025, dia - y) * smoothstep(-0.03, 0.04, t);
+  if (m === 0) return 0;
   // Thicker towards the bases and away from the lateral wall (the chest is deeper there).
   return m * (0.65 + 0.35 * Math.min(1, Math.max(0, t))) * (0.8 + 0.2 * smoothstep(0, 0.25, lat - u));
 }

@@ -30,15 +30,29 @@ export function exposeAndProcess(attenuation: Float32Array, width: number, heigh
     processed[k] = b - 0.22 * background[k]! + 0.6 * (b - detail[k]!);
   }
   const lo = percentile(processed, 0.01);
-  const hi = percentile(processed, 0.995);
+  // Below the top 1.5%: metal (pacemaker, leads) saturates instead of darkening the whole film.
+  const hi = percentile(processed, 0.985);
+  // Tone curve as a table over 0..1.05 (Math.pow per pixel is the slow part).
+  const steps = 4096;
+  const curve = new Float32Array(steps + 1);
+  for (let s = 0; s <= steps; s++) curve[s] = Math.pow((s / steps) * 1.05, 0.85);
+  const scale = steps / 1.05 / (hi - lo);
   const out = new Uint16Array(processed.length);
+  let spare = 0;
   for (let k = 0; k < processed.length; k++) {
-    const v = Math.max(0, Math.min(1.05, (processed[k]! - lo) / (hi - lo)));
-    const toned = Math.pow(v, 0.85);
+    const toned = curve[Math.max(0, Math.min(steps, Math.round((processed[k]! - lo) * scale)))]!;
     // Quantum noise: fewer photons behind dense structures, so more noise there.
+    // Box-Muller gives two normals per draw; use both.
+    let normal: number;
+    if (k % 2 === 0) {
+      const r = Math.sqrt(-2 * Math.log(1 - rng()));
+      const theta = 2 * Math.PI * rng();
+      normal = r * Math.cos(theta);
+      spare = r * Math.sin(theta);
+    } else normal = spare;
     const sigma = 0.005 + 0.009 * toned;
-    const value = Math.round((toned + sigma * rng.normal()) * (MAX_VALUE - 80) + 40);
-    out[k] = Math.max(0, Math.min(MAX_VALUE, value));
+    const value = Math.round((toned + sigma * normal) * (MAX_VALUE - 80) + 40);
+    out[k] = value < 0 ? 0 : value > MAX_VALUE ? MAX_VALUE : value;
   }
   return out;
 }

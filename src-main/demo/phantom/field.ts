@@ -54,7 +54,7 @@ export class Field {
   addPolyline(points: readonly (readonly [number, number])[], halfWidth: number, amount: number, weight?: Float32Array, rim = 0, mode: 'add' | 'max' = 'add'): void {
     const aspect = this.width / this.height / 2; // converts x units to y units
     // Per-pixel strongest stamp of this polyline, so joints do not double up.
-    const stamp = (this.stamp ??= new Float32Array(this.data.length));
+    const stamp = mode === 'add' ? (this.stamp ??= new Float32Array(this.data.length)) : new Float32Array(0);
     const touched: number[] = [];
     for (let s = 0; s + 1 < points.length; s++) {
       const [ax, ay] = points[s]!;

@@ -5,7 +5,7 @@
  */
 import type { Rng } from '../random';
 import type { StudyPlan } from '../findings';
-import { type Anatomy, type LungSign, heartThickness, lateralEdge, lungAir, medialEdge, diaphragmY } from './anatomy';
+import { type Anatomy, type LungSign, diaphragmY, heartThickness, lateralEdge, lungAirFrom, lungT, medialEdge } from './anatomy';
 import { Field, smoothstep, valueNoise } from './field';
 import { drawFrontalFindings, type LungMasks } from './frontal-findings';
 import { drawVesselTree } from './vessels';
@@ -29,9 +29,18 @@ function drawBody(f: Field, a: Anatomy, rng: Rng): LungMasks {
   const bubbleY = a.domeY[1] + 0.055;
   const breastY = a.domeY[0] - 0.1;
   const breastR = rng.range(0.16, 0.22);
+  // Dome heights depend on x only: one per column and side.
+  const domeR = new Float32Array(f.width);
+  const domeL = new Float32Array(f.width);
+  for (let i = 0; i < f.width; i++) {
+    domeR[i] = diaphragmY(a, -1, -(f.nx(i) - a.midX));
+    domeL[i] = diaphragmY(a, 1, f.nx(i) - a.midX);
+  }
   for (let j = 0; j < f.height; j++) {
     const y = f.ny(j);
     const half = bodyHalfWidth(a, y);
+    const [tR, medR, latR] = [lungT(a, -1, y), medialEdge(a, -1, y), lateralEdge(a, -1, y)];
+    const [tL, medL, latL] = [lungT(a, 1, y), medialEdge(a, 1, y), lateralEdge(a, 1, y)];
     for (let i = 0; i < f.width; i++) {
       const x = f.nx(i);
       const k = j * f.width + i;
@@ -47,8 +56,8 @@ function drawBody(f: Field, a: Anatomy, rng: Rng): LungMasks {
       const heart = heartThickness(a, x, y);
       // The heart hides most of the lung behind it; some retrocardiac air remains.
       const hidden = 1 - 0.85 * smoothstep(0, 0.6, heart);
-      const airR = lungAir(a, -1, x, y) * hidden;
-      const airL = lungAir(a, 1, x, y) * hidden;
+      const airR = lungAirFrom(a.midX - x, y, tR, medR, latR, domeR[i]!) * hidden;
+      const airL = lungAirFrom(x - a.midX, y, tL, medL, latL, domeL[i]!) * hidden;
       right[k] = airR;
       left[k] = airL;
       att -= LUNG_AIR * (airR + airL);
@@ -66,7 +75,7 @@ function drawBody(f: Field, a: Anatomy, rng: Rng): LungMasks {
       // Gastric air bubble under the left hemidiaphragm.
       const bx = (x - bubbleX) / 0.07;
       const by = (y - bubbleY) / 0.035;
-      if (bx * bx + by * by < 1 && y > diaphragmY(a, 1, x - a.midX) + 0.012) att -= 0.16 * Math.sqrt(1 - bx * bx - by * by);
+      if (bx * bx + by * by < 1 && y > domeL[i]! + 0.012) att -= 0.16 * Math.sqrt(1 - bx * bx - by * by);
       if (a.female) {
         for (const s of [-1, 1]) {
           const ex = (x - (a.midX + s * 0.5 * a.thoraxHalf)) / (breastR * 1.5);
