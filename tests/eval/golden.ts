@@ -25,6 +25,19 @@ export interface LogRegCase {
   gradientMax: number;
 }
 
+export interface ProbeCase {
+  name: string;
+  classes: number;
+  grid: number[];
+  xTrain: number[][];
+  yTrain: number[];
+  xVal: number[][];
+  yVal: number[];
+  xTest: number[][];
+  yTest: number[];
+  runs: { subset: number[]; C: number; value: number; candidates: { C: number; score: number; logLoss: number }[] }[];
+}
+
 export interface EvalGolden {
   auc: BinaryCase[];
   rocCurve: { labels: number[]; scores: number[]; fpr: number[]; tpr: number[] };
@@ -42,6 +55,7 @@ export interface EvalGolden {
   };
   mulberry32: { seed: number; first: number[] };
   logreg: LogRegCase[];
+  probe: ProbeCase[];
 }
 
 export const golden = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'golden-eval', 'golden.json'), 'utf8')) as EvalGolden;

@@ -79,14 +79,14 @@ export interface ProbeResult {
 const DEFAULT_SOLVER: LbfgsOptions = { gradientTolerance: 1e-6, maxIterations: 1000 };
 
 /** Test-set predictions of one run: scores per example (positive-class probability, or class probabilities). */
-type Predictions = Float64Array[];
+export type Predictions = Float64Array[];
 
 function metricOf(task: LabelTask): ProbeMetric {
   return task.kind === 'multiclass' ? 'accuracy' : 'auc';
 }
 
 /** The metric on the test examples at `indices` (all when omitted); null where undefined. */
-function score(task: LabelTask, test: readonly TaskExample[], predictions: Predictions, indices?: Int32Array): { value: number | null; perClass: (number | null)[] | null } {
+export function score(task: LabelTask, test: readonly TaskExample[], predictions: Predictions, indices?: Int32Array): { value: number | null; perClass: (number | null)[] | null } {
   const at = indices ?? Int32Array.from(test.keys());
   const examples = pick(test, at);
   const predicted = pick(predictions, at);
@@ -104,8 +104,8 @@ function score(task: LabelTask, test: readonly TaskExample[], predictions: Predi
   return { value: defined.length === 0 ? null : defined.reduce((a, b) => a + b, 0) / defined.length, perClass };
 }
 
-/** Trains the probe on `train` (C chosen on `val`) and predicts `test`. */
-function runProbe(task: LabelTask, features: Map<string, Float32Array>, train: readonly TaskExample[], val: readonly TaskExample[], test: readonly TaskExample[], options: ProbeOptions): { predictions: Predictions; C: number[] } {
+/** Trains the probe on `train` (C chosen on `val`) and predicts `test`: one cell run, exported for checks against scikit-learn. */
+export function runProbe(task: LabelTask, features: Map<string, Float32Array>, train: readonly TaskExample[], val: readonly TaskExample[], test: readonly TaskExample[], options: ProbeOptions): { predictions: Predictions; C: number[] } {
   const rowsOf = (examples: readonly TaskExample[]) => examples.map((e) => features.get(e.key) as Float32Array);
   const testRows = rowsOf(test);
   const fit = (trainSet: readonly TaskExample[], valSet: readonly TaskExample[], target: (e: TaskExample) => number, classes: number) =>

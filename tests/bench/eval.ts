@@ -1,0 +1,112 @@
+/**
+ * `npm run bench -- eval [--library FILE] [--encoder SPEC ...] [--tasks covid-finding,covid-view]
+ *   [--fractions 1,10,100] [--seeds 5] [--resamples 1000]`
+ *
+ * The issue's "must show" run: the COVID collection (../shared/data/covid-cxr,
+ * imported into a temp library unless --library names one that has it) evaluated
+ * with the linear-probe protocol for every encoder given, same as `convirt eval`
+ * (SPEC: random, random:SEED, NAME=CHECKPOINT_OR_RUN_FOLDER; default random).
+ * One row per task x encoder x fraction: mean ± std over seeds, 95% bootstrap CI,
+ * plus wall times. The tables, CSV and SVG plots go to bench-results/eval/.
+ * Speed row: linear-probe seconds per (encoder, fraction, seed) against the
+ * feature pass in the same run.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BenchRow } from './main';
+import { parseEncoder } from '../../src-main/cli/commands/eval';
+import { formatTable } from '../../src-main/cli/output';
+import { openLibrary } from '../../src-main/db/connection';
+import { resultsTable } from '../../src-main/eval/report/results-table';
+import { runLinearEval } from '../../src-main/eval/run-eval';
+import { importLayout } from '../../src-main/ingest/layouts/index';
+import { selectBackend } from '../../src-main/ml/backend/select';
+
+export const description = 'linear-probe protocol on the COVID collection (finding, view) at 1/10/100% labels x seeds, per encoder';
+
+const DATA = join(__dirname, '..', '..', '..', 'shared', 'data', 'covid-cxr');
+
+function arg(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+}
+
+function all(args: string[], name: string): string[] {
+  return args.flatMap((a, i) => (a === `--${name}` && args[i + 1] ? [args[i + 1]!] : []));
+}
+
+export async function run(args: string[]): Promise<BenchRow[]> {
+  const started = Date.now();
+  const backend = await selectBackend();
+  process.stderr.write(`backend ${backend.chosen} on ${backend.device}\n`);
+  let libraryPath = arg(args, 'library', '');
+  let temporary: string | null = null;
+  if (!libraryPath) {
+    if (!existsSync(DATA)) throw new Error(`${DATA} is absent: give --library with the COVID collection imported`);
+    temporary = mkdtempSync(join(tmpdir(), 'convirt-bench-eval-'));
+    libraryPath = join(temporary, 'library.sqlite');
+  }
+  const db = openLibrary(libraryPath);
+  try {
+    const importStart = Date.now();
+    if (temporary) await importLayout(db, { root: DATA, layout: 'covid' });
+    const importSeconds = (Date.now() - importStart) / 1000;
+    const encoders = (all(args, 'encoder').length > 0 ? all(args, 'encoder') : ['random']).map(parseEncoder);
+    const fractions = arg(args, 'fractions', '1,10,100').split(',').map((p) => Number(p) / 100);
+    const seeds = Number(arg(args, 'seeds', '5'));
+    const resamples = Number(arg(args, 'resamples', '1000'));
+    const outDir = join(__dirname, '..', '..', 'bench-results', 'eval');
+    const rows: BenchRow[] = [];
+    for (const task of arg(args, 'tasks', 'covid-finding,covid-view').split(',')) {
+      const featureSeconds = new Map<string, number>();
+      let featureStart = 0;
+      const taskStart = Date.now();
+      let probeStart = 0;
+      const outcome = await runLinearEval(db, libraryPath, {
+        task,
+        encoders,
+        fractions,
+        seeds,
+        bootstrapResamples: resamples,
+        outDir,
+        onFeatures: (encoder, p) => {
+          if (p.done <= 16) featureStart = Date.now();
+          featureSeconds.set(encoder, (Date.now() - featureStart) / 1000);
+        },
+        onProgress: (p) => {
+          if (p.done === 1) probeStart = Date.now();
+          process.stderr.write(`\r${task}: probe ${p.done}/${p.total}`);
+        },
+      });
+      process.stderr.write('\n');
+      const taskSeconds = (Date.now() - taskStart) / 1000;
+      const table = resultsTable(outcome.result);
+      process.stderr.write(`${table.title}\n${formatTable(table.headers, table.rows, 60)}\n`);
+      for (const cell of outcome.result.cells) {
+        rows.push({
+          task,
+          metric: cell.metric,
+          encoder: cell.encoder,
+          fraction: cell.fraction,
+          mean: cell.mean,
+          std: cell.std,
+          ci_lower: cell.ci.lower,
+          ci_upper: cell.ci.upper,
+          train_size: cell.runs[0]?.trainSize ?? 0,
+          test_size: outcome.result.split.test,
+          feature_s: featureSeconds.get(cell.encoder) ?? 0,
+          task_s: taskSeconds,
+          probe_s_per_fit: probeStart ? (Date.now() - probeStart) / 1000 / (encoders.length * fractions.length * seeds) : null,
+          import_s: importSeconds,
+          load_1m: loadavg()[0]!,
+        });
+      }
+    }
+    rows.push({ task: 'all', encoder: encoders.map((e) => e.name).join(' | '), wall_s: (Date.now() - started) / 1000, backend: backend.chosen });
+    return rows;
+  } finally {
+    db.close();
+    if (temporary) rmSync(temporary, { recursive: true, force: true });
+  }
+}
