@@ -4,18 +4,15 @@
  * message, or the parent going away, stops the run after the current step
  * with a checkpoint, so `--resume` continues it.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { AppError, type AppErrorShape } from '../../src-shared/result';
 import { openLibrary } from '../db/connection';
 import { selectBackend } from '../ml/backend/select';
 import { latestCheckpoint } from '../ml/train/checkpoint';
 import { librarySource } from '../ml/train/library-source';
-import { buildWordVocab, wordTokenizer } from '../ml/train/tokenizer';
+import { VOCAB_FILE, runTokenizer } from '../ml/train/tokenizer';
 import { train } from '../ml/train/trainer';
 import type { ParentMessage, TrainRequest, WorkerMessage } from './train-protocol';
 
-const VOCAB_FILE = 'vocab.txt';
 let stopRequested = false;
 
 function send(message: WorkerMessage): void {
@@ -33,13 +30,6 @@ function errorShape(error: unknown): AppErrorShape {
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }
 
-/** The vocabulary: the resumed run's own, else built from the library's reports. */
-function vocabularyFor(request: TrainRequest, reportTexts: () => string[]): string {
-  const checkpoint = request.resume ? latestCheckpoint(request.runDir) : null;
-  if (checkpoint && existsSync(join(checkpoint, VOCAB_FILE))) return readFileSync(join(checkpoint, VOCAB_FILE), 'utf8');
-  return buildWordVocab(reportTexts(), request.config.text.vocabSize, request.config.text.lowercase);
-}
-
 async function run(request: TrainRequest): Promise<void> {
   const backend = await selectBackend(request.backend ? { only: request.backend } : {});
   // Read-write: a read-only connection to a WAL library fails while another process holds it open; the worker only reads.
@@ -47,14 +37,15 @@ async function run(request: TrainRequest): Promise<void> {
   try {
     const source = librarySource(db, request.libraryPath);
     send({ type: 'ready', backend, ...source.info });
-    const vocab = vocabularyFor(request, () => source.reportTexts());
+    const resumeCheckpoint = request.resume ? latestCheckpoint(request.runDir) : null;
+    const { tokenizer, vocabText } = runTokenizer(request.config, { resumeCheckpoint, reportTexts: () => source.reportTexts() });
     const result = await train({
       config: request.config,
       source,
-      tokenizer: wordTokenizer(vocab, request.config.text.lowercase),
+      tokenizer,
       runDir: request.runDir,
       resume: request.resume,
-      checkpointFiles: { [VOCAB_FILE]: vocab },
+      checkpointFiles: { [VOCAB_FILE]: vocabText },
       onEvent: (event) => send({ type: 'trainer', event }),
       shouldStop: () => stopRequested,
     });

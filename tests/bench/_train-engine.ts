@@ -13,7 +13,7 @@ import { Adam } from '../../src-main/ml/optim/adam';
 import { presetConfig } from '../../src-main/ml/train/config';
 import { makeView } from '../../src-main/ml/train/data';
 import { createConvirtModel } from '../../src-main/ml/train/model';
-import { buildWordVocab, wordTokenizer } from '../../src-main/ml/train/tokenizer';
+import { runTokenizer } from '../../src-main/ml/train/tokenizer';
 import { trainStep } from '../../src-main/ml/train/trainer';
 import { tinyPairs } from '../ml/train/tiny';
 
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const adam = new Adam({ lr, beta1, beta2, eps, weightDecay });
   // Source images at 320 px, as the cache's 512 px entries after a resize would be.
   const pairs = tinyPairs(batch, 320);
-  const tokenizer = wordTokenizer(buildWordVocab(pairs.map((p) => p.reportText), config.text.vocabSize));
+  const { tokenizer } = runTokenizer(config, { resumeCheckpoint: null, reportTexts: () => pairs.map((p) => p.reportText) });
   const views = { seed: 1, imageSize: size, augment: config.image.augment, sampling: config.text.sampling };
   const prepare = (epoch: number) => ({ indices: pairs.map((_, i) => i), views: pairs.map((p, i) => makeView(p, i, epoch, views)) });
   const step = { model, adam, config, tokenizer };
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const batchViews = prepare(s);
     const t1 = performance.now();
-    trainStep(step, batchViews, config.optimizer.lr);
+    trainStep(step, batchViews, config.optimizer.lr, s);
     const t2 = performance.now();
     if (s >= warmup) {
       dataMs.push(t1 - t0);

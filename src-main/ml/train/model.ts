@@ -33,8 +33,11 @@ export interface ConvirtModel {
   state: ModelState;
   /** The tensors the optimiser updates, by checkpoint name. */
   trainable: Map<string, tf.Variable>;
-  /** images [N, S, S, 1] in [0, 1]; ids, mask [N, T] -> v, u [N, outputDim]. */
-  forward(images: tf.Tensor4D, ids: tf.Tensor2D, mask: tf.Tensor2D, training: boolean): { v: tf.Tensor2D; u: tf.Tensor2D };
+  /**
+   * images [N, S, S, 1] in [0, 1]; ids, mask [N, T] -> v, u [N, outputDim].
+   * dropoutSeed seeds the text encoder's dropout masks (one per step, so a resumed run repeats them).
+   */
+  forward(images: tf.Tensor4D, ids: tf.Tensor2D, mask: tf.Tensor2D, training: boolean, dropoutSeed?: number): { v: tf.Tensor2D; u: tf.Tensor2D };
   /** The temperature option of convirtLoss for this model. */
   tau(): ConvirtLossOptions['tau'];
   dispose(): void;
@@ -93,10 +96,10 @@ export function createConvirtModel(config: TrainConfig): ConvirtModel {
     logInverseTau,
     state,
     trainable,
-    forward(images, ids, mask, training) {
+    forward(images, ids, mask, training, dropoutSeed) {
       const normalised = tf.div(tf.sub(images, IMAGE_MEAN), IMAGE_STD) as tf.Tensor4D;
       const v = imageHead.apply(image.apply(normalised, training));
-      const u = textHead.apply(text.apply(ids, mask, training).pooled);
+      const u = textHead.apply(text.apply(ids, mask, training, dropoutSeed).pooled);
       return { v, u };
     },
     tau() {

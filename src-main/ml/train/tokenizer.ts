@@ -1,52 +1,34 @@
 /**
- * The tokenizer a training run uses, and the vocabulary file saved with its
- * checkpoints. Until the engine's WordPiece tokenizer (ml/text) is wired in,
- * a run trained from scratch uses a word-level vocabulary built from the
- * library's own reports: the most frequent lower-cased words, ties broken
- * alphabetically, after the BERT special tokens. Format: one token a line,
- * as a BERT vocab.txt, so the id of a token is its line number.
+ * The tokenizer of a training run and the vocab.txt saved with its
+ * checkpoints: the config's vocabulary file (pretrained BERT), else the
+ * resumed run's own, else a WordPiece vocabulary learnt from the library's
+ * reports (a text encoder trained from scratch).
  */
-import { AppError } from '../../../src-shared/result';
-import type { BatchTokenizer } from './trainer';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildWordPieceVocab } from '../text/vocab-builder';
+import { WordPieceTokenizer } from '../text/wordpiece';
+import type { TrainConfig } from './config';
 
-export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
-const PAD = 0;
-const UNK = 1;
-const CLS = 2;
-const SEP = 3;
+export const VOCAB_FILE = 'vocab.txt';
 
-function words(text: string, lowercase: boolean): string[] {
-  return (lowercase ? text.toLowerCase() : text).match(/[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu) ?? [];
+export interface RunTokenizer {
+  tokenizer: WordPieceTokenizer;
+  /** The vocab.txt text to keep beside every checkpoint. */
+  vocabText: string;
 }
 
-/** vocab.txt text: special tokens, then up to vocabSize - 5 words by frequency. */
-export function buildWordVocab(texts: readonly string[], vocabSize: number, lowercase = true): string {
-  const counts = new Map<string, number>();
-  for (const text of texts) for (const w of words(text, lowercase)) counts.set(w, (counts.get(w) ?? 0) + 1);
-  const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([w]) => w);
-  return `${[...SPECIAL_TOKENS, ...ranked.slice(0, Math.max(0, vocabSize - SPECIAL_TOKENS.length))].join('\n')}\n`;
+function fromText(text: string, lowercase: boolean, source: string): RunTokenizer {
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  if (lines.at(-1) === '') lines.pop();
+  return { tokenizer: new WordPieceTokenizer(lines, { lowercase, source }), vocabText: `${lines.join('\n')}\n` };
 }
 
-export function wordTokenizer(vocabText: string, lowercase = true): BatchTokenizer & { vocabSize: number } {
-  const tokens = vocabText.split('\n').filter((t) => t.length > 0);
-  SPECIAL_TOKENS.slice(0, 4).forEach((t, i) => {
-    if (tokens[i] !== t) throw new AppError('bad_request', `vocabulary line ${i + 1} must be ${t}, found ${tokens[i] ?? 'nothing'}`);
-  });
-  const ids = new Map(tokens.map((t, i) => [t, i]));
-  return {
-    vocabSize: tokens.length,
-    encodeBatch(texts, maxTokens) {
-      const out = { ids: new Int32Array(texts.length * maxTokens).fill(PAD), mask: new Int32Array(texts.length * maxTokens) };
-      texts.forEach((text, row) => {
-        const body = words(text, lowercase)
-          .slice(0, maxTokens - 2)
-          .map((w) => ids.get(w) ?? UNK);
-        [CLS, ...body, SEP].forEach((id, k) => {
-          out.ids[row * maxTokens + k] = id;
-          out.mask[row * maxTokens + k] = 1;
-        });
-      });
-      return out;
-    },
-  };
+export function runTokenizer(config: TrainConfig, options: { resumeCheckpoint: string | null; reportTexts: () => Iterable<string> }): RunTokenizer {
+  const lowercase = config.text.lowercase;
+  const saved = options.resumeCheckpoint ? join(options.resumeCheckpoint, VOCAB_FILE) : null;
+  if (saved && existsSync(saved)) return fromText(readFileSync(saved, 'utf8'), lowercase, saved);
+  if (config.text.vocab) return fromText(readFileSync(config.text.vocab, 'utf8'), lowercase, config.text.vocab);
+  const vocab = buildWordPieceVocab(options.reportTexts(), { vocabSize: config.text.vocabSize, lowercase });
+  return { tokenizer: new WordPieceTokenizer(vocab, { lowercase }), vocabText: `${vocab.join('\n')}\n` };
 }

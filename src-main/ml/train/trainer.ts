@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { AppError } from '../../../src-shared/result';
+import { mixSeed } from '../augment/rng';
 import { convirtLoss, falseNegativeMask } from '../loss/convirt-loss';
 import { Adam } from '../optim/adam';
 import { clipByGlobalNorm } from '../optim/clip';
@@ -94,17 +95,22 @@ function batchTensors(s: Step, batch: BatchViews) {
   };
 }
 
-function lossOf(s: Step, batch: BatchViews, training: boolean): tf.Scalar {
+function lossOf(s: Step, batch: BatchViews, training: boolean, dropoutSeed?: number): tf.Scalar {
   const { images, ids, mask, falseNegatives } = batchTensors(s, batch);
-  const { v, u } = s.model.forward(images, ids, mask, training);
+  const { v, u } = s.model.forward(images, ids, mask, training, dropoutSeed);
   return convirtLoss(v, u, { lambda: s.config.loss.lambda, tau: s.model.tau(), ...(falseNegatives ? { falseNegativeMask: falseNegatives } : {}) });
 }
 
-/** One optimiser step, all intermediates freed; returns the batch loss. */
-export function trainStep(s: Step, batch: BatchViews, lr: number): number {
+/** Dropout seed of a global step: a pure function of (seed, step), never 0 (tfjs's "unseeded"). */
+export function dropoutSeedFor(seed: number, step: number): number {
+  return (mixSeed(seed, 0xd509, step) % 1_000_000) + 1;
+}
+
+/** One optimiser step (global step `step`, 0-based), all intermediates freed; returns the batch loss. */
+export function trainStep(s: Step, batch: BatchViews, lr: number, step: number): number {
   const loss = tf.tidy(() => {
     const variables = [...s.model.trainable.values()];
-    const { value, grads: byVariable } = tf.variableGrads(() => lossOf(s, batch, true), variables);
+    const { value, grads: byVariable } = tf.variableGrads(() => lossOf(s, batch, true, dropoutSeedFor(s.config.seed, step)), variables);
     let grads: Record<string, tf.Tensor> = {};
     for (const [name, variable] of s.model.trainable) grads[name] = byVariable[variable.name]!;
     if (s.config.optimizer.clipNorm !== null) grads = clipByGlobalNorm(grads, s.config.optimizer.clipNorm).grads;
@@ -166,7 +172,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       for await (const batch of prefetchBatches(source, batches, epoch, views)) {
         const started = performance.now();
         const lr = learningRate(config.optimizer.schedule, config.optimizer.lr, progress.globalStep, totalSteps);
-        const loss = trainStep(step, batch, lr);
+        const loss = trainStep(step, batch, lr, progress.globalStep);
         const finished = performance.now();
         stepLosses.push(loss);
         progress.globalStep += 1;

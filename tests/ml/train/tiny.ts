@@ -67,7 +67,7 @@ export function tinyConfig(overrides: Partial<TrainConfigInput> = {}): TrainConf
     preset: 'test-tiny',
     seed: 7,
     image: { encoder: { depth: 18, widthMultiplier: 1 / 16 }, size: 16 },
-    text: { vocabSize: 40, hiddenSize: 16, numLayers: 1, numHeads: 2, intermediateSize: 32, maxTokens: 16, dropout: 0 },
+    text: { vocabSize: 40, hiddenSize: 16, numLayers: 1, numHeads: 2, intermediateSize: 32, maxTokens: 16, dropout: 0.1 },
     heads: { hiddenDim: 16, outputDim: 8 },
     loss: { lambda: 0.75, tau: 0.1 },
     optimizer: { lr: 1e-3, weightDecay: 1e-6 },
