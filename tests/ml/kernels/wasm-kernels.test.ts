@@ -31,6 +31,8 @@ const CONV_CASES: ConvCase[] = [
   { x: [1, 11, 13, 4], filter: [5, 3, 4, 2], stride: [3, 2], pad: 'same' },
   { x: [2, 7, 7, 4], filter: [3, 3, 4, 3], stride: 2, pad: [[0, 0], [2, 0], [1, 2], [0, 0]] },
   { x: [1, 3, 3, 8], filter: [3, 3, 8, 8], stride: 2, pad: 1 },
+  { x: [1, 10, 11, 4], filter: [3, 3, 4, 5], stride: 3, pad: 'same' },
+  { x: [2, 14, 14, 8], filter: [4, 4, 8, 4], stride: 2, pad: 'valid' },
 ];
 
 /** Runs a kernel on `backend` from plain arrays and returns its values. */
