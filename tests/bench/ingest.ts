@@ -25,6 +25,8 @@ interface Measured {
   bytes: number;
   failed: number;
   maxRssMiB: number | null;
+  /** User + system CPU seconds: fairer than wall time on a machine other work shares. */
+  cpuSeconds: number | null;
 }
 
 function ours(files: string, work: string, decode: boolean): Measured {
@@ -33,8 +35,8 @@ function ours(files: string, work: string, decode: boolean): Measured {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
-  const r = JSON.parse(out.trim().split('\n').at(-1)!) as { seconds: number; files: number; bytes: number; rejected: number; maxRssMiB: number };
-  return { seconds: r.seconds, files: r.files, bytes: r.bytes, failed: r.rejected, maxRssMiB: r.maxRssMiB };
+  const r = JSON.parse(out.trim().split('\n').at(-1)!) as { seconds: number; files: number; bytes: number; rejected: number; maxRssMiB: number; cpuSeconds: number };
+  return { seconds: r.seconds, files: r.files, bytes: r.bytes, failed: r.rejected, maxRssMiB: r.maxRssMiB, cpuSeconds: r.cpuSeconds };
 }
 
 function isJpegLs(path: string): boolean {
@@ -52,14 +54,21 @@ function dcmtk(paths: readonly string[], work: string): Measured {
   const bytes = paths.reduce((sum, p) => sum + statSync(p).size, 0);
   const loop = 'i=0; while IFS="$(printf \'\\t\')" read -r tool f; do i=$((i+1)); "$tool" --write-png "$f" "$1/$i.png" >/dev/null 2>&1 || echo failed; done < "$2"';
   const timed = existsSync('/usr/bin/time');
-  const command = timed ? ['/usr/bin/time', '-f', 'maxrss %M', 'sh', '-c', loop, 'sh', outDir, list] : ['sh', '-c', loop, 'sh', outDir, list];
+  const command = timed ? ['/usr/bin/time', '-f', 'maxrss %M cpu %U %S', 'sh', '-c', loop, 'sh', outDir, list] : ['sh', '-c', loop, 'sh', outDir, list];
   const started = performance.now();
   const r = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', maxBuffer: 1 << 24 });
   const seconds = (performance.now() - started) / 1000;
   rmSync(outDir, { recursive: true, force: true });
   const failed = (r.stdout.match(/failed/g) ?? []).length;
-  const rss = /maxrss (\d+)/.exec(r.stderr);
-  return { seconds, files: paths.length, bytes, failed, maxRssMiB: rss ? Number(rss[1]) / 1024 : null };
+  const usage = /maxrss (\d+) cpu ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  return {
+    seconds,
+    files: paths.length,
+    bytes,
+    failed,
+    maxRssMiB: usage ? Number(usage[1]) / 1024 : null,
+    cpuSeconds: usage ? Number(usage[2]) + Number(usage[3]) : null,
+  };
 }
 
 function row(set: string, tool: string, m: Measured, note = ''): BenchRow {
@@ -71,6 +80,8 @@ function row(set: string, tool: string, m: Measured, note = ''): BenchRow {
     seconds: m.seconds,
     'files/s': m.files / m.seconds,
     'MB/s': m.bytes / 1e6 / m.seconds,
+    cpuSeconds: m.cpuSeconds,
+    'files/cpu-s': m.cpuSeconds ? m.files / m.cpuSeconds : null,
     failed: m.failed,
     peakRssMiB: m.maxRssMiB,
     note,
@@ -85,11 +96,12 @@ function compare(set: string, files: string, paths: readonly string[], work: str
   process.stderr.write(`  ${set}: dcmtk dcmj2pnm...\n`);
   const peer = dcmtk(paths, work);
   const ratio = full.files / full.seconds / (peer.files / peer.seconds);
+  const cpuRatio = full.cpuSeconds && peer.cpuSeconds ? peer.cpuSeconds / full.cpuSeconds : null;
   return [
     row(set, 'convirt import', full, 'parse, hash, decode frame 0, 512px cache PNG, SQLite'),
     row(set, 'convirt import --no-decode', meta, 'parse, hash, SQLite'),
     row(set, 'dcmtk dcmj2pnm / dcml2pnm', peer, 'one process per file, frame 0 to PNG; failed = JPEG 2000 (no dcmtk codec)'),
-    { set, tool: 'ratio convirt/dcmtk (files/s)', 'files/s': ratio, note: ratio >= 1 ? 'at least dcmtk speed' : 'slower than dcmtk' },
+    { set, tool: 'ratio convirt/dcmtk', 'files/s': ratio, 'files/cpu-s': cpuRatio, note: ratio >= 1 ? 'at least dcmtk speed (wall clock)' : 'slower than dcmtk (wall clock)' },
   ];
 }
 
