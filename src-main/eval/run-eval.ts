@@ -11,7 +11,10 @@ import { AppError } from '../../src-shared/result';
 import { loadImageEncoder, type ImageEncoderSpec } from './features/image-encoder';
 import { studyFeaturizer, type FeatureProgress } from './features/study-features';
 import { linearProbe, type EncoderUnderTest, type ProbeOptions, type ProbeResult } from './protocol/linear-probe';
-import { labelEfficiencyPlot } from './report/svg-plot';
+import { imageToImageRetrieval, retrievalSets } from './protocol/retrieval';
+import type { RetrievalPrecision } from './metrics/retrieval';
+import { fractionLabel } from './report/results-table';
+import { labelEfficiencyPlot, rocPlot } from './report/svg-plot';
 import { resultsCsv } from './report/results-table';
 import { splitByPatient } from './splits';
 import { attachToLibrary, recordSplit, recordSubset } from './store';
@@ -35,13 +38,21 @@ export interface EvalRequest {
   grid?: number[];
   /** Folder for <task>.json / .csv / .svg; nothing written when absent. */
   outDir?: string;
+  /** Also image-to-image retrieval per encoder (Precision@5/10/50; queries and pool per category, CheXpert 8x200 style). */
+  retrieval?: { queriesPerCategory?: number; poolPerCategory?: number; seed?: number };
   onFeatures?: (encoder: string, p: FeatureProgress) => void;
   onProgress?: ProbeOptions['onProgress'];
+}
+
+export interface EncoderRetrieval {
+  encoder: string;
+  imageToImage: RetrievalPrecision;
 }
 
 export interface EvalOutcome {
   runId: number;
   result: ProbeResult;
+  retrieval: EncoderRetrieval[];
   files: string[];
 }
 
@@ -110,10 +121,22 @@ export async function runLinearEval(db: Db, libraryPath: string, request: EvalRe
     db.prepare("UPDATE runs SET status = 'failed', error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?").run((cause as Error).message, runId);
     throw cause;
   }
+  const retrieval: EncoderRetrieval[] = [];
+  if (request.retrieval) {
+    // Features are stored by now, so this reads them back rather than recomputing.
+    const sets = retrievalSets(task, request.retrieval);
+    // Precision@k needs k candidates: a small pool drops the larger ks rather than failing.
+    const ks = [5, 10, 50].filter((k) => k <= sets.pool.length);
+    if (ks.length === 0) throw new AppError('bad_request', `retrieval: the candidate pool has ${sets.pool.length} images, fewer than 5`);
+    for (const encoder of encoders) retrieval.push({ encoder: encoder.name, imageToImage: await imageToImageRetrieval(sets, encoder.featurize, ks) });
+  }
   db.transaction(() => {
     const insert = db.prepare("INSERT INTO metrics (run_id, name, split, value, extra_json) VALUES (?, ?, 'test', ?, ?)");
     for (const cell of result.cells) {
       insert.run(runId, `${cell.metric}/${cell.encoder}/${cell.fraction}`, cell.mean, JSON.stringify({ std: cell.std, ci: cell.ci, runs: cell.runs }));
+    }
+    for (const r of retrieval) {
+      r.imageToImage.ks.forEach((k, i) => insert.run(runId, `image-to-image P@${k}/${r.encoder}`, r.imageToImage.macro[i], JSON.stringify({ perCategory: r.imageToImage.perCategory })));
     }
     db.prepare("UPDATE runs SET status = 'done', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?").run(runId);
   })();
@@ -122,14 +145,20 @@ export async function runLinearEval(db: Db, libraryPath: string, request: EvalRe
     mkdirSync(request.outDir, { recursive: true });
     const stem = join(request.outDir, task.name.replace(/[^A-Za-z0-9._-]/g, '_'));
     const outputs: [string, string][] = [
-      [`${stem}.json`, `${JSON.stringify({ runId, ...result }, null, 2)}\n`],
+      [`${stem}.json`, `${JSON.stringify({ runId, ...result, retrieval }, null, 2)}\n`],
       [`${stem}.csv`, resultsCsv(result)],
       [`${stem}.svg`, labelEfficiencyPlot(result)],
     ];
+    if (task.kind === 'binary') {
+      // ROC curves at the largest fraction, one per encoder (seed 0).
+      const fraction = Math.max(...result.fractions);
+      const curves = result.cells.filter((c) => c.fraction === fraction && c.roc).map((c) => ({ name: c.encoder, curve: c.roc as NonNullable<typeof c.roc>, auc: c.runs[0]?.value ?? Number.NaN }));
+      outputs.push([`${stem}-roc.svg`, rocPlot(`${task.name}: ROC at ${fractionLabel(fraction)} labels (seed 0)`, curves)]);
+    }
     for (const [path, text] of outputs) {
       writeAtomic(path, text);
       files.push(path);
     }
   }
-  return { runId, result, files };
+  return { runId, result, retrieval, files };
 }

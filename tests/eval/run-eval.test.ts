@@ -49,6 +49,7 @@ describe('convirt eval on the COVID collection', { skip }, () => {
       grid: [0.01, 1],
       bootstrapResamples: 100,
       outDir,
+      retrieval: { queriesPerCategory: 3, poolPerCategory: 10 },
     };
     const first = await runLinearEval(db, libraryPath, request);
     const result = first.result;
@@ -56,7 +57,11 @@ describe('convirt eval on the COVID collection', { skip }, () => {
     assert.equal(result.split.train + result.split.val + result.split.test, 32);
     assert.equal(result.cells.length, 2);
     for (const cell of result.cells) assert.ok(cell.mean >= 0 && cell.mean <= 1 && cell.ci.lower <= cell.ci.upper);
-    assert.deepEqual(first.files.map((f) => f.slice(outDir.length + 1)), ['covid-finding.json', 'covid-finding.csv', 'covid-finding.svg']);
+    assert.deepEqual(first.files.map((f) => f.slice(outDir.length + 1)), ['covid-finding.json', 'covid-finding.csv', 'covid-finding.svg', 'covid-finding-roc.svg']);
+    assert.equal(first.retrieval.length, 1);
+    assert.equal(first.retrieval[0]!.imageToImage.queries, 6);
+    assert.deepEqual(first.retrieval[0]!.imageToImage.ks, [5, 10], 'P@50 needs 50 candidates; the pool has 20');
+    assert.ok(first.retrieval[0]!.imageToImage.macro.every((p) => p >= 0 && p <= 1));
     assert.equal(JSON.parse(readFileSync(first.files[0]!, 'utf8')).runId, first.runId);
 
     // Features were stored once per image under the encoder's model id.
@@ -66,7 +71,7 @@ describe('convirt eval on the COVID collection', { skip }, () => {
     assert.equal(loadDataset(db, 'covid-finding/split0/train10%/seed1').train.length, result.cells[0]!.runs[1]!.trainSize);
     const run = db.prepare('SELECT status FROM runs WHERE id = ?').get(first.runId) as { status: string };
     assert.equal(run.status, 'done');
-    assert.equal((db.prepare('SELECT count(*) AS n FROM metrics WHERE run_id = ?').get(first.runId) as { n: number }).n, 2);
+    assert.equal((db.prepare('SELECT count(*) AS n FROM metrics WHERE run_id = ?').get(first.runId) as { n: number }).n, 2 + 2);
 
     // Rerunning reads the stored features and the recorded subsets: the same numbers.
     const second = await runLinearEval(db, libraryPath, request);

@@ -22,6 +22,9 @@ interface EvalOptions extends CommonOptions {
   splitSeed: string;
   resamples: string;
   out?: string;
+  retrieval?: boolean;
+  queries: string;
+  pool: string;
 }
 
 const FORMATS = ['chexpert', 'rsna', 'covidx', 'mura', 'csv'];
@@ -61,6 +64,9 @@ export function evalCommand(): Command {
     .option('--seeds <k>', 'training subsets (seeds) per fraction', '5')
     .option('--split-seed <n>', 'seed of the patient-level train/val/test split', '0')
     .option('--resamples <n>', 'bootstrap resamples for the 95% intervals', '1000')
+    .option('--retrieval', 'also image-to-image retrieval, Precision@5/10/50 per category (CheXpert 8x200 protocol)')
+    .option('--queries <n>', 'retrieval query images per category', '10')
+    .option('--pool <n>', 'retrieval candidate images per category', '200')
     .option('--out <dir>', 'folder for the JSON, CSV and SVG (default: eval-results beside the library)')
     .action(async (options: EvalOptions) => {
       if (options.encoder.length === 0) throw new CliError("Give at least one --encoder (e.g. --encoder random --encoder ConVIRT=runs/convirt).", 2);
@@ -93,14 +99,21 @@ export function evalCommand(): Command {
           seeds,
           splitSeed,
           bootstrapResamples: resamples,
+          ...(options.retrieval ? { retrieval: { queriesPerCategory: positiveInteger(options.queries, '--queries'), poolPerCategory: positiveInteger(options.pool, '--pool') } } : {}),
           outDir: options.out ?? join(dirname(services.libraryPath), 'eval-results'),
           onFeatures: (encoder, p) => show(`features ${encoder}`, p.done, p.total, `${p.rate.toFixed(1)} images/s`),
           onProgress: (p) => show('probes', p.done, p.total, `${p.encoder} ${p.fraction * 100}% seed ${p.seed}`),
         });
         bar?.stop();
-        if (options.json) return printJson({ ok: true, runId: outcome.runId, files: outcome.files, ...outcome.result });
+        if (options.json) return printJson({ ok: true, runId: outcome.runId, files: outcome.files, ...outcome.result, retrieval: outcome.retrieval });
         const table = resultsTable(outcome.result);
-        process.stdout.write(`${table.title}\n${formatTable(table.headers, table.rows, 60)}\n\nprotocol: ${outcome.result.protocol}\nlabels: ${outcome.result.task.convention}\nrun ${outcome.runId}; wrote ${outcome.files.join(', ')}\n`);
+        process.stdout.write(`${table.title}\n${formatTable(table.headers, table.rows, 60)}\n\nprotocol: ${outcome.result.protocol}\nlabels: ${outcome.result.task.convention}\n`);
+        if (outcome.retrieval.length > 0) {
+          const ks = outcome.retrieval[0]?.imageToImage.ks ?? [];
+          const rows = outcome.retrieval.map((r) => [r.encoder, ...r.imageToImage.macro.map((v) => v.toFixed(3))]);
+          process.stdout.write(`\nimage-to-image retrieval (macro over categories, ${outcome.retrieval[0]?.imageToImage.queries} queries)\n${formatTable(['encoder', ...ks.map((k) => `P@${k}`)], rows)}\n`);
+        }
+        process.stdout.write(`run ${outcome.runId}; wrote ${outcome.files.join(', ')}\n`);
       } finally {
         bar?.stop();
         services.close();

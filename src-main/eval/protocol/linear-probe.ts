@@ -16,7 +16,7 @@ import type { LbfgsOptions } from '../linear/lbfgs';
 import { predictProbabilities } from '../linear/logistic';
 import { accuracy, argmaxRows } from '../metrics/accuracy';
 import { bootstrapCi, pick, type ConfidenceInterval } from '../metrics/bootstrap';
-import { aucDefined, rocAuc } from '../metrics/roc-auc';
+import { aucDefined, rocAuc, rocCurve, type RocCurve } from '../metrics/roc-auc';
 import { meanStd } from '../metrics/summary';
 import { drawSubset, type Split } from '../splits';
 import type { LabelTask, TaskExample } from '../tasks/task';
@@ -59,6 +59,8 @@ export interface ProbeCell {
   encoder: string;
   fraction: number;
   metric: ProbeMetric;
+  /** Binary tasks: the seed-0 run's ROC curve on the test set (for the ROC plot); null otherwise. */
+  roc: RocCurve | null;
   runs: ProbeRun[];
   mean: number;
   std: number;
@@ -195,7 +197,9 @@ export async function linearProbe(task: LabelTask, split: Split, encoders: reado
         },
         { seed: bootstrapSeed, ...(options.bootstrap?.resamples !== undefined ? { resamples: options.bootstrap.resamples } : {}), ...(strata ? { strata } : {}) },
       );
-      cells.push({ encoder: encoder.name, fraction, metric, runs, mean: summary.mean, std: summary.std, ci });
+      const first = predictionsPerSeed[0] as Predictions;
+      const roc = task.kind === 'binary' ? rocCurve(test.map((e) => e.target as number), first.map((p) => p[1] as number)) : null;
+      cells.push({ encoder: encoder.name, fraction, metric, roc, runs, mean: summary.mean, std: summary.std, ci });
     }
   }
   return {
