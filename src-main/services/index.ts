@@ -6,6 +6,7 @@ import { logFileFor } from '../library-path';
 import { configureLog } from '../log';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { EventHub } from './events';
+import { createLabelsService, currentUser } from './labels-service';
 import { createLibraryService } from './library-service';
 import { createSearchService } from './search-service';
 import { createSystemService } from './system-service';
@@ -28,6 +29,7 @@ export function createServices(libraryPath: string, door: SystemInfo['door']): S
   const pixels = new FramePixelSource(db);
   const impl: ServiceImpl = {
     library: createLibraryService(db),
+    labels: createLabelsService(db, currentUser()),
     search: createSearchService(db),
     system: createSystemService(db, libraryPath, door),
     viewer: createViewerService(db, pixels),

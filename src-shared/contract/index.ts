@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { Result } from '../result';
+import { labelsContract } from './labels';
 import { libraryContract } from './library';
 import type { MethodSpec } from './method';
 import { searchContract } from './search';
@@ -13,6 +14,7 @@ import { viewerContract } from './viewer';
 
 export const contract = {
   library: libraryContract,
+  labels: labelsContract,
   search: searchContract,
   system: systemContract,
   viewer: viewerContract,
@@ -36,6 +38,7 @@ export type LibraryApi = ClientApi['library'];
 export type SearchApi = ClientApi['search'];
 export type SystemApi = ClientApi['system'];
 export type ViewerApi = ClientApi['viewer'];
+export type LabelsApi = ClientApi['labels'];
 
 /** What the main process implements: parsed input in, plain value out (may throw AppError). */
 export type ServiceImpl = {
@@ -65,4 +68,5 @@ export * from './library';
 export * from './search';
 export * from './system';
 export * from './viewer';
+export * from './labels';
 export * from '../result';
