@@ -4,14 +4,15 @@
  * encoded on its own so no run crosses a row boundary.
  */
 
-/** PackBits-encodes `src[start .. start+length)` onto `out`. */
-function packBitsRow(src: Uint8Array, start: number, length: number, out: number[]): void {
+/** PackBits-encodes `src[start .. start+length)` into `out` at `at`; returns the new end. */
+function packBitsRow(src: Uint8Array, start: number, length: number, out: Uint8Array, at: number): number {
   let i = 0;
   while (i < length) {
     let run = 1;
     while (i + run < length && run < 128 && src[start + i + run] === src[start + i]) run++;
     if (run >= 2) {
-      out.push(257 - run, src[start + i]!);
+      out[at++] = 257 - run;
+      out[at++] = src[start + i]!;
       i += run;
       continue;
     }
@@ -21,9 +22,11 @@ function packBitsRow(src: Uint8Array, start: number, length: number, out: number
       if (i + 2 < length && src[start + i] === src[start + i + 1] && src[start + i] === src[start + i + 2]) break;
       i++;
     }
-    out.push(i - begin - 1);
-    for (let k = begin; k < i; k++) out.push(src[start + k]!);
+    out[at++] = i - begin - 1;
+    out.set(src.subarray(start + begin, start + i), at);
+    at += i - begin;
   }
+  return at;
 }
 
 /** Returns one RLE fragment (64-byte header plus segments) for 16-bit pixels. */
@@ -34,11 +37,14 @@ export function encodeRle16(pixels: Uint16Array, rows: number, columns: number):
     high[k] = pixels[k]! >>> 8;
     low[k] = pixels[k]! & 0xff;
   }
+  // Worst case per row: one header byte per 128 literals, plus one for a short tail.
+  const worst = pixels.length + rows * (Math.ceil(columns / 128) + 1) + 1;
   const segments = [high, low].map((plane) => {
-    const out: number[] = [];
-    for (let r = 0; r < rows; r++) packBitsRow(plane, r * columns, columns, out);
-    if (out.length % 2 === 1) out.push(0x80); // -128 is a no-op byte: safe even padding
-    return Uint8Array.from(out);
+    const out = new Uint8Array(worst);
+    let at = 0;
+    for (let r = 0; r < rows; r++) at = packBitsRow(plane, r * columns, columns, out, at);
+    if (at % 2 === 1) out[at++] = 0x80; // -128 is a no-op byte: safe even padding
+    return out.subarray(0, at);
   });
   const headerBytes = 64;
   const result = new Uint8Array(headerBytes + segments[0]!.length + segments[1]!.length);
