@@ -9,9 +9,9 @@ import type { ProbeResult } from '../protocol/linear-probe';
 import type { RocCurve } from '../metrics/roc-auc';
 import { fractionLabel } from './results-table';
 
-const WIDTH = 560;
+const WIDTH = 700;
 const HEIGHT = 380;
-const MARGIN = { left: 60, right: 170, top: 40, bottom: 50 };
+const MARGIN = { left: 60, right: 260, top: 40, bottom: 50 };
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 
 function escapeXml(text: string): string {
@@ -78,7 +78,10 @@ export function labelEfficiencyPlot(result: ProbeResult): string {
   const xScale = (f: number) => 0.05 + 0.9 * ((Math.log10(f) - lo) / span);
   const values = result.cells.flatMap((c) => [c.mean - c.std, c.mean + c.std]);
   const ticks = result.fractions.map((f) => ({ at: f, label: fractionLabel(f) }));
-  const { x, y, parts } = frame(`${result.task.name}: linear probe`, 'training labels used', `${metric} (mean ± std over ${result.seeds} seeds)`, ticks, unitRange(values), xScale);
+  const range = unitRange(values);
+  const { x, y: yRaw, parts } = frame(`${result.task.name}: linear probe`, 'training labels used', `${metric} (mean ± std over ${result.seeds} seeds)`, ticks, range, xScale);
+  // Error bars stop at the axis range (a metric cannot pass 0 or 1).
+  const y = (v: number) => yRaw(Math.min(range[1], Math.max(range[0], v)));
   result.encoders.forEach((encoder, i) => {
     const colour = COLOURS[i % COLOURS.length] as string;
     const cells = result.fractions.flatMap((f) => result.cells.filter((c) => c.encoder === encoder && c.fraction === f));
