@@ -16,9 +16,6 @@ import { AppError } from '../../../src-shared/result';
 import { registerCpuKernelFixes, registerWasmTrainingKernels } from '../kernels/register';
 import { cpuDevice, deviceFor, probeCandidates, type Candidate } from './probe';
 
-/** tfjs's own name for each backend. */
-const TFJS_NAME: Record<BackendName, string> = { 'tensorflow-gpu': 'tensorflow', tensorflow: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
-
 let wasmPathsSet = false;
 
 /** Why a native package failed to load, in words a user can act on. */
@@ -111,6 +108,7 @@ export async function selectBackend(options: { only?: BackendName } = {}): Promi
 
 /** Makes `name` the active backend (it must be available); for tests comparing backends. */
 export async function useBackend(name: BackendName): Promise<void> {
-  if (tf.getBackend() === TFJS_NAME[name] && name !== 'wasm') return;
+  // Always through selectBackend: it is cheap when `name` is already active, and
+  // it guarantees the engine's kernels are registered for it.
   await selectBackend({ only: name });
 }
