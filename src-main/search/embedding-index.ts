@@ -1,7 +1,10 @@
 /**
  * Exact cosine search over one model's vectors of one kind. All rows are
- * scored (one SIMD pass over the contiguous matrix), reduced to the best row
- * per study, and the k best studies are selected with a k-sized heap.
+ * scored (an int8 SIMD pass that bounds every score, then float32 scores for
+ * the rows that can still reach the top k: scoring-matrix.ts), reduced to the
+ * best row per study, and the k best studies are selected with a k-sized heap.
+ * `exhaustive` forces the plain float32 scan of every row; both give the same
+ * top k.
  *
  * Filters are applied after scoring and before selection: the caller's study
  * filter masks studies, so the result is the exact top k among the allowed
@@ -27,6 +30,8 @@ export interface StudyQueryOptions {
   allowedStudyIds?: ReadonlySet<number>;
   /** Never return this study (the query's own, for "find similar"). */
   excludeStudyId?: number;
+  /** Score every row in float32, skipping the int8 bounds (same results; for checks and benchmarks). */
+  exhaustive?: boolean;
 }
 
 export class EmbeddingIndex {
@@ -87,6 +92,7 @@ export class EmbeddingIndex {
     const m = matrix as ScoringMatrix | null;
     // Rows that vanished between count and read shrink the index (the tail stays unscored).
     const exact = m && loaded.rows === m.rows ? m : copyRows(loaded, backend);
+    exact.prepareQuantized();
     return new EmbeddingIndex(exact, loaded);
   }
 
@@ -99,17 +105,35 @@ export class EmbeddingIndex {
   }
 
   /** The k best rows for a query vector (normalised here), best first. */
-  searchRows(query: Float32Array, k: number, allowedRows?: Uint8Array): TopK {
+  searchRows(query: Float32Array, k: number, options: { allowedRows?: Uint8Array; exhaustive?: boolean } = {}): TopK {
     if (this.rows === 0) return { indices: new Int32Array(0), scores: new Float32Array(0) };
-    return topK(this.matrix.score(normalized(query)), k, allowedRows);
+    const q = normalized(query);
+    const scores = options.exhaustive
+      ? this.matrix.score(q)
+      : this.matrix.scoreBounded(q, (lower) => kth(topK(lower, k, options.allowedRows), k));
+    return dropUnreachable(topK(scores, k, options.allowedRows));
   }
 
   /** The k best studies, each scored by its best row. */
   searchStudies(query: Float32Array, options: StudyQueryOptions): StudyHit[] {
     if (this.rows === 0) return [];
-    const scores = this.matrix.score(normalized(query));
+    const q = normalized(query);
+    const mask = this.studyMask(options);
+    const scores = options.exhaustive
+      ? this.matrix.score(q)
+      : this.matrix.scoreBounded(q, (lower) => {
+          this.reduceToStudies(lower);
+          return kth(topK(this.groupScore, options.k, mask), options.k);
+        });
+    this.reduceToStudies(scores);
+    const top = dropUnreachable(topK(this.groupScore, options.k, mask));
+    return Array.from(top.indices, (g, i) => ({ studyId: this.groupStudyIds[g]!, score: top.scores[i]!, row: this.groupBestRow[g]! }));
+  }
+
+  /** groupScore[g] = max of the row scores of study g; groupBestRow[g] = that row. */
+  private reduceToStudies(scores: Float32Array): void {
     const groupScore = this.groupScore.fill(-Infinity);
-    const best = this.groupBestRow;
+    const best = this.groupBestRow.fill(-1);
     const rowGroup = this.rowGroup;
     for (let r = 0; r < this.rows; r++) {
       const g = rowGroup[r]!;
@@ -119,9 +143,6 @@ export class EmbeddingIndex {
         best[g] = r;
       }
     }
-    const mask = this.studyMask(options);
-    const top = topK(groupScore, options.k, mask);
-    return Array.from(top.indices, (g, i) => ({ studyId: this.groupStudyIds[g]!, score: top.scores[i]!, row: best[g]! }));
   }
 
   /** The best row of one study for a query (e.g. its best-matching sentence), or null when it has none. */
@@ -160,6 +181,18 @@ export class EmbeddingIndex {
     if (excluded !== undefined) mask[excluded] = 0;
     return mask;
   }
+}
+
+/** The k-th best score of a selection, or -Infinity when it has fewer than k. */
+function kth(top: TopK, k: number): number {
+  return top.scores.length < k ? -Infinity : top.scores[k - 1]!;
+}
+
+/** Rows and studies the bounds ruled out score -Infinity; they are never results. */
+function dropUnreachable(top: TopK): TopK {
+  let n = top.scores.length;
+  while (n > 0 && top.scores[n - 1] === -Infinity) n--;
+  return n === top.scores.length ? top : { indices: top.indices.subarray(0, n), scores: top.scores.subarray(0, n) };
 }
 
 function copyRows(loaded: LoadedEmbeddings, backend?: ScoringBackend): ScoringMatrix {

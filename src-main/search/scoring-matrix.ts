@@ -4,10 +4,17 @@
  * WebAssembly memory so the SIMD kernel (kernels/dot-rows.wat) reads it in
  * place; where WebAssembly SIMD is missing, a 4-way unrolled JS loop scores
  * the same contiguous array.
+ *
+ * scoreBounded() is the fast exact path: an int8 copy of the rows (a quarter
+ * of the bytes) gives every row a score interval (quantize.ts); the caller
+ * turns the lower ends into the k-th best lower bound L; only rows whose upper
+ * end reaches L get their float32 score, the others -Infinity. Every row whose
+ * float32 score is >= L is rescored, so the top k equals a full float32 scan.
  */
 import { AppError } from '../../src-shared/result';
 import { DOT_ROWS_WASM_BASE64 } from './kernels/dot-rows-wasm';
 import { wasm, type WasmMemory, type WasmModule } from './kernels/wasm-api';
+import { quantizeInt8 } from './quantize';
 
 export type ScoringBackend = 'wasm-simd' | 'js';
 
@@ -16,6 +23,15 @@ const PAGE_BYTES = 65536;
 const MAX_PAGES = 65536;
 
 type DotRows = (mat: number, query: number, out: number, dim: number, rowStart: number, rowEnd: number) => void;
+
+/**
+ * Slack added to every int8 interval: covers float32 rounding of the rescored
+ * dot product (<= dim * 2^-24 for unit vectors, 3e-5 at 512-d) and of the
+ * stored bounds.
+ */
+const BOUND_SLACK = 1e-4;
+
+const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
 let cachedModule: WasmModule | null | undefined;
 
@@ -42,6 +58,20 @@ export class ScoringMatrix {
   private readonly query: Float32Array;
   private readonly scores: Float32Array;
   private readonly dotRows: DotRows | null;
+  private readonly dotRowsI8: DotRows | null = null;
+  /** The int8 copy: rows [rows, dim], query [dim], int32 sums [rows]; and per-row scale, error, norm. */
+  private readonly int8Offset: number;
+  private readonly query8Offset: number;
+  private readonly sumsOffset: number;
+  private readonly data8: Int8Array | null = null;
+  private readonly query8: Int8Array | null = null;
+  private readonly sums: Int32Array | null = null;
+  private readonly rowScale: Float32Array;
+  private readonly rowBound: Float32Array;
+  private readonly rowNorm8: Float32Array;
+  private quantized = false;
+  /** Rows rescored in float32 by the last scoreBounded() call (all rows when it fell back to a full scan). */
+  lastRescored = 0;
 
   constructor(
     readonly rows: number,
@@ -58,7 +88,13 @@ export class ScoringMatrix {
     const matrixBytes = rows * dim * 4;
     this.queryOffset = matrixBytes;
     this.scoresOffset = matrixBytes + dim * 4;
-    const totalBytes = this.scoresOffset + rows * 4;
+    this.int8Offset = align16(this.scoresOffset + rows * 4);
+    this.query8Offset = align16(this.int8Offset + rows * dim);
+    this.sumsOffset = align16(this.query8Offset + dim);
+    const totalBytes = this.sumsOffset + rows * 4;
+    this.rowScale = new Float32Array(module ? rows : 0);
+    this.rowBound = new Float32Array(module ? rows : 0);
+    this.rowNorm8 = new Float32Array(module ? rows : 0);
     if (module) {
       const pages = Math.max(1, Math.ceil(totalBytes / PAGE_BYTES));
       if (pages > MAX_PAGES) {
@@ -71,6 +107,10 @@ export class ScoringMatrix {
       this.data = new Float32Array(buffer, 0, rows * dim);
       this.query = new Float32Array(buffer, this.queryOffset, dim);
       this.scores = new Float32Array(buffer, this.scoresOffset, rows);
+      this.dotRowsI8 = instance.exports.dotRowsI8 as DotRows;
+      this.data8 = new Int8Array(buffer, this.int8Offset, rows * dim);
+      this.query8 = new Int8Array(buffer, this.query8Offset, dim);
+      this.sums = new Int32Array(buffer, this.sumsOffset, rows);
       this.backend = 'wasm-simd';
     } else {
       this.memory = null;
@@ -94,6 +134,63 @@ export class ScoringMatrix {
     if (this.dotRows) this.dotRows(0, this.queryOffset, this.scoresOffset, this.dim, 0, this.rows);
     else dotRowsJs(this.data, this.query, this.scores, this.dim, 0, this.rows);
     return this.scores;
+  }
+
+  /**
+   * Builds the int8 copy from `data` (filled and normalised); call again after
+   * changing `data`. A no-op on the JS backend, where scoreBounded() scans fully.
+   */
+  prepareQuantized(): void {
+    if (!this.data8) return;
+    for (let r = 0; r < this.rows; r++) {
+      const q = quantizeInt8(this.row(r), this.data8.subarray(r * this.dim, (r + 1) * this.dim));
+      this.rowScale[r] = q.scale;
+      this.rowBound[r] = q.error;
+      this.rowNorm8[r] = q.norm;
+    }
+    this.quantized = true;
+  }
+
+  /**
+   * Exact scores for every row that can reach the top, -Infinity for the rest.
+   * `query` must be L2-normalised. `kthLowerBound` receives one lower bound per
+   * row (a view; do not keep it) and returns the k-th best lower bound of what
+   * the caller ranks (rows or studies, after its filters), or -Infinity when
+   * fewer than k candidates exist. Returns a view the next call overwrites.
+   */
+  scoreBounded(query: Float32Array, kthLowerBound: (lower: Float32Array) => number): Float32Array {
+    if (!this.quantized || !this.dotRowsI8 || !this.dotRows) {
+      this.lastRescored = this.rows;
+      return this.score(query);
+    }
+    if (query.length !== this.dim) {
+      throw new AppError('bad_request', `The query has ${query.length} dimensions; the stored embeddings have ${this.dim}.`);
+    }
+    this.query.set(query);
+    const q = quantizeInt8(this.query, this.query8!);
+    this.dotRowsI8(this.int8Offset, this.query8Offset, this.sumsOffset, this.dim, 0, this.rows);
+    const sums = this.sums!;
+    const scores = this.scores;
+    const qScale = q.scale;
+    const qError = q.error;
+    for (let r = 0; r < this.rows; r++) {
+      const bound = this.rowBound[r]! + this.rowNorm8[r]! * qError + BOUND_SLACK;
+      scores[r] = sums[r]! * this.rowScale[r]! * qScale - bound;
+    }
+    const threshold = kthLowerBound(scores);
+    let rescored = 0;
+    for (let r = 0; r < this.rows; r++) {
+      const bound = this.rowBound[r]! + this.rowNorm8[r]! * qError + BOUND_SLACK;
+      const upper = sums[r]! * this.rowScale[r]! * qScale + bound;
+      if (upper >= threshold) {
+        this.dotRows(0, this.queryOffset, this.scoresOffset + r * 4, this.dim, r, r + 1);
+        rescored++;
+      } else {
+        scores[r] = -Infinity;
+      }
+    }
+    this.lastRescored = rescored;
+    return scores;
   }
 
   /** One row as a view (no copy). */

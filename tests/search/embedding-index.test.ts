@@ -78,3 +78,42 @@ test('bestRowOfStudy picks the study sentence closest to the query', () => {
   assert.equal(sentences.bestRowOfStudy(new Float32Array([1, 0, 0]), 999), null);
   db.close();
 });
+
+test('the int8-bounded path returns exactly the full float32 scan: rows and studies, random, clustered and duplicated rows, with filters', () => {
+  const { db } = openTempLibrary();
+  const dim = 48;
+  const studies = seedStudies(db, Array.from({ length: 150 }, (_, i) => ({ images: 1 + (i % 4) })));
+  const rand = mulberry32(99);
+  const centres = Array.from({ length: 5 }, () => randomVector(rand, dim));
+  const items = studies.flatMap((s, si) =>
+    s.instanceIds.map((instanceId, ii) => {
+      // Clustered rows, some exact duplicates (ties) and some far from every centre.
+      const base = si % 7 === 0 && ii > 0 ? centres[0]! : centres[si % 5]!;
+      const noise = si % 7 === 0 && ii > 0 ? 0 : si % 11 === 0 ? 3 : 0.4;
+      const v = randomVector(rand, dim).map((x, j) => base[j]! + noise * x);
+      return { studyId: s.studyId, instanceId, vector: v };
+    }),
+  );
+  const repo = new EmbeddingsRepo(db);
+  repo.writeBatch({ modelId: 'm' }, 'image', items);
+  const index = EmbeddingIndex.load(repo, 'm', 'image');
+  let rescored = 0;
+  for (let trial = 0; trial < 60; trial++) {
+    const query = trial % 3 === 0 ? randomVector(rand, dim) : centres[trial % 5]!.map((x) => x + 0.3 * (rand() - 0.5));
+    const k = [1, 5, 10, 40, 200, 1000][trial % 6]!;
+    const allowed = trial % 4 === 1 ? new Set(studies.filter(() => rand() < 0.3).map((s) => s.studyId)) : undefined;
+    const exclude = trial % 5 === 2 ? studies[trial]!.studyId : undefined;
+    const full = index.searchStudies(query, { k, allowedStudyIds: allowed, excludeStudyId: exclude, exhaustive: true });
+    const fast = index.searchStudies(query, { k, allowedStudyIds: allowed, excludeStudyId: exclude });
+    assert.deepEqual(fast, full, `studies trial ${trial}`);
+    rescored += index.matrix.lastRescored;
+    const mask = trial % 2 ? Uint8Array.from({ length: index.rows }, () => (rand() < 0.5 ? 1 : 0)) : undefined;
+    const rowsFull = index.searchRows(query, k, { allowedRows: mask, exhaustive: true });
+    const rowsFast = index.searchRows(query, k, { allowedRows: mask });
+    assert.deepEqual([...rowsFast.indices], [...rowsFull.indices], `rows trial ${trial}`);
+    assert.deepEqual([...rowsFast.scores], [...rowsFull.scores]);
+  }
+  // The bounds must actually prune: far fewer float32 rescores than rows.
+  assert.ok(rescored < 0.8 * 60 * index.rows, `rescored ${rescored} of ${60 * index.rows}`);
+  db.close();
+});
