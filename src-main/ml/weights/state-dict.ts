@@ -12,7 +12,7 @@ import { convertLayout, torchShape, type ModelState } from '../models/state';
 import { readSafetensors, writeSafetensors, type FloatTensor } from './safetensors';
 
 export interface LoadOptions {
-  /** File keys to skip (heads the encoder does not have, counters). */
+  /** File keys to skip (heads the encoder does not have); BatchNorm num_batches_tracked always is. */
   ignore?: RegExp[];
   /** Maps a file key to the model's name for it (e.g. adds a missing "bert." prefix). */
   rename?: (fileKey: string) => string;
@@ -28,6 +28,9 @@ export interface LoadReport {
   /** Stem weights folded from 3 channels to 1. */
   folded: string[];
 }
+
+/** PyTorch's BatchNorm step counters: bookkeeping, not model tensors (momentum is fixed). */
+const ALWAYS_IGNORED = /(^|\.)num_batches_tracked$/;
 
 const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
@@ -56,7 +59,7 @@ export function loadStateDict(state: ModelState, tensors: Map<string, FloatTenso
   const present = new Set<string>();
   const ready = new Map<string, FloatTensor>();
   for (const [fileKey, tensor] of tensors) {
-    if (options.ignore?.some((r) => r.test(fileKey))) {
+    if (ALWAYS_IGNORED.test(fileKey) || options.ignore?.some((r) => r.test(fileKey))) {
       report.ignored.push(fileKey);
       continue;
     }
