@@ -31,7 +31,7 @@ let page: Page;
 let server: Awaited<ReturnType<typeof startCli>>;
 const consoleErrors: string[] = [];
 const libraryPath = join(tempDir(), 'library.sqlite');
-const ids = { crStudy: 0, crInstance: 0, mrStudy: 0, mrInstances: [] as number[] };
+const ids = { crStudy: 0, crInstance: 0, mrStudy: 0, mrInstances: [] as number[], ctStudy: 0, ctInstance: 0, xaStudy: 0, xaInstance: 0 };
 
 before(async () => {
   if (skip) return;
@@ -49,6 +49,10 @@ before(async () => {
     .prepare('SELECT i.id FROM instances i JOIN series se ON se.id = i.series_id WHERE se.study_id = ? ORDER BY i.instance_number')
     .all(ids.mrStudy) as { id: number }[];
   ids.mrInstances = mr.map((r) => r.id);
+  const ct = db.prepare(`SELECT i.id, se.study_id FROM instances i JOIN series se ON se.id = i.series_id WHERE se.modality = 'CT' ORDER BY se.study_id LIMIT 1`).get() as { id: number; study_id: number };
+  [ids.ctStudy, ids.ctInstance] = [ct.study_id, ct.id];
+  const xa = db.prepare('SELECT i.id, se.study_id FROM instances i JOIN series se ON se.id = i.series_id WHERE i.frames > 1 ORDER BY i.frames DESC LIMIT 1').get() as { id: number; study_id: number };
+  [ids.xaStudy, ids.xaInstance] = [xa.study_id, xa.id];
   new IngestRepo(db).putReport(ids.crStudy, reportRecord(REPORT, 'txt'));
   db.close();
   server = await startCli(['serve', '--library', libraryPath, '--json']);
@@ -177,6 +181,47 @@ test('the 20-slice MR series scrolls by wheel and keys', { skip }, async () => {
   await page.keyboard.press('PageDown');
   await page.waitForSelector(`[data-testid=viewport][data-image-id="convirt:${ids.mrInstances[10]}/0"]`);
   await page.screenshot({ path: artifactPath('e2e', 'viewer-mr-slice-11.png') });
+});
+
+test('CT opens with lung, mediastinum and bone presets on keys 1, 2, 3', { skip }, async () => {
+  await openFromLibrary(ids.ctStudy, `convirt:${ids.ctInstance}/0`);
+  for (const [key, text] of [['1', 'W 1500 L -600'], ['2', 'W 350 L 50'], ['3', 'W 1800 L 400']] as const) {
+    await page.keyboard.press(key);
+    await page.waitForFunction((t) => document.querySelector('[data-testid=overlay-window]')?.textContent?.startsWith(t), text);
+  }
+  await page.screenshot({ path: artifactPath('e2e', 'viewer-ct-bone-window.png') });
+});
+
+test('rotate, zoom and flip change the view; reset brings it back', { skip }, async () => {
+  await openFromLibrary(ids.crStudy, `convirt:${ids.crInstance}/0`);
+  const scale = Number(await page.getAttribute('[data-testid=viewport]', 'data-scale'));
+  const halves = async () => ({ left: await meanGray({ x0: 0.1, x1: 0.45, y0: 0.55, y1: 0.8 }, CR_SIZE), right: await meanGray({ x0: 0.55, x1: 0.9, y0: 0.55, y1: 0.8 }, CR_SIZE) });
+  const before = await halves();
+  await page.keyboard.press('h');
+  let flipped = await halves();
+  for (let tries = 0; tries < 50 && Math.abs(flipped.left - before.right) >= 3; tries++) {
+    await page.waitForTimeout(100); // the flip draws on the next animation frame
+    flipped = await halves();
+  }
+  assert.ok(Math.abs(flipped.left - before.right) < 3 && Math.abs(flipped.right - before.left) < 3, `a horizontal flip swaps the halves: ${JSON.stringify({ before, flipped })}`);
+  await page.keyboard.press('+');
+  await page.waitForFunction((s) => Math.abs(Number(document.querySelector<HTMLElement>('[data-testid=viewport]')!.dataset.scale) - s * 1.25) < 1e-6, scale);
+  await page.keyboard.press('r');
+  await page.waitForFunction(() => document.querySelector('[data-testid=overlay-zoom]')?.textContent?.includes('90°'));
+  await page.screenshot({ path: artifactPath('e2e', 'viewer-cr-zoom-rotate-flip.png') });
+  await page.keyboard.press('Escape');
+  await page.waitForFunction((s) => Number(document.querySelector<HTMLElement>('[data-testid=viewport]')!.dataset.scale) === s && !document.querySelector('[data-testid=overlay-zoom]')?.textContent?.includes('°'), scale);
+  const reset = await halves();
+  assert.ok(Math.abs(reset.left - before.left) < 1 && Math.abs(reset.right - before.right) < 1, 'reset undoes the flip');
+});
+
+test('a multi-frame instance scrolls frame by frame', { skip }, async () => {
+  await openFromLibrary(ids.xaStudy, `convirt:${ids.xaInstance}/0`);
+  await page.keyboard.press('End');
+  await page.waitForSelector(`[data-testid=viewport][data-image-id="convirt:${ids.xaInstance}/95"]`, { timeout: 20_000 });
+  assert.match(await page.textContent('[data-testid=overlay-image]') ?? '', /Im 96 \/ 96/);
+  await page.keyboard.press('ArrowUp');
+  await page.waitForSelector(`[data-testid=viewport][data-image-id="convirt:${ids.xaInstance}/94"]`);
 });
 
 test('no console errors or CSP violations', { skip }, () => {
