@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Adam } from '../../../src-main/ml/optim/adam';
 import { clipByGlobalNorm } from '../../../src-main/ml/optim/clip';
 import { learningRate } from '../../../src-main/ml/optim/schedule';
-import { assertClose, golden, useBackend, type AdamCase } from '../train/golden';
+import { GOLDEN_BACKENDS, assertClose, golden, useBackend, type AdamCase } from '../train/golden';
 
 function run(c: AdamCase, upTo = c.grads.length): { adam: Adam; params: Map<string, tf.Variable> } {
   const params = new Map<string, tf.Variable>([
@@ -22,49 +22,51 @@ function run(c: AdamCase, upTo = c.grads.length): { adam: Adam; params: Map<stri
   return { adam, params };
 }
 
-describe('Adam against torch.optim.Adam', () => {
-  before(() => useBackend('cpu'));
+for (const backend of GOLDEN_BACKENDS) {
+  describe(`Adam against torch.optim.Adam on ${backend}`, () => {
+    before(() => useBackend(backend));
 
-  for (const c of golden.adam) {
-    it(`${c.name}: parameters after each of ${c.grads.length} steps and final moments`, () => {
-      for (let upTo = 1; upTo <= c.grads.length; upTo++) {
-        const { adam, params } = run(c, upTo);
-        assertClose(params.get('a')!.dataSync(), c.after[upTo - 1]!.a, `${c.name} a after step ${upTo}`, 1e-5, 1e-6);
-        assertClose(params.get('b')!.dataSync(), c.after[upTo - 1]!.b, `${c.name} b after step ${upTo}`, 1e-5, 1e-6);
-        if (upTo === c.grads.length) {
-          const state = adam.getState();
-          assertClose(state.tensors.get('a.exp_avg')!.dataSync(), c.finalExpAvgA, 'exp_avg');
-          assertClose(state.tensors.get('a.exp_avg_sq')!.dataSync(), c.finalExpAvgSqA, 'exp_avg_sq');
-          state.tensors.forEach((t) => t.dispose());
+    for (const c of golden.adam) {
+      it(`${c.name}: parameters after each of ${c.grads.length} steps and final moments`, () => {
+        for (let upTo = 1; upTo <= c.grads.length; upTo++) {
+          const { adam, params } = run(c, upTo);
+          assertClose(params.get('a')!.dataSync(), c.after[upTo - 1]!.a, `${c.name} a after step ${upTo}`, 1e-5, 1e-6);
+          assertClose(params.get('b')!.dataSync(), c.after[upTo - 1]!.b, `${c.name} b after step ${upTo}`, 1e-5, 1e-6);
+          if (upTo === c.grads.length) {
+            const state = adam.getState();
+            assertClose(state.tensors.get('a.exp_avg')!.dataSync(), c.finalExpAvgA, 'exp_avg');
+            assertClose(state.tensors.get('a.exp_avg_sq')!.dataSync(), c.finalExpAvgSqA, 'exp_avg_sq');
+            state.tensors.forEach((t) => t.dispose());
+          }
+          adam.dispose();
+          params.forEach((p) => p.dispose());
         }
-        adam.dispose();
-        params.forEach((p) => p.dispose());
-      }
-    });
-  }
-
-  it('a saved and restored state continues exactly like an uninterrupted run', () => {
-    const c = golden.adam.find((x) => x.name === 'strong-wd')!;
-    const { adam, params } = run(c, 3);
-    const state = adam.getState();
-    const fresh = new Adam(adam.config);
-    fresh.setState(state, params);
-    assert.equal(fresh.stepCount, 3);
-    for (let step = 3; step < c.grads.length; step++) {
-      tf.tidy(() => fresh.apply(params, { a: tf.tensor(c.grads[step]!.a, [4, 3]), b: tf.tensor(c.grads[step]!.b, [5]) }));
+      });
     }
-    assertClose(params.get('a')!.dataSync(), c.after.at(-1)!.a, 'a after resume', 1e-5, 1e-6);
-    assert.throws(() => fresh.setState({ step: 1, tensors: new Map([['zz.exp_avg', tf.zeros([1])]]) }, params), /unknown parameters/);
-  });
 
-  it('does not leak tensors across steps', () => {
-    const c = golden.adam[1]!;
-    const { adam, params } = run(c, 1);
-    const before = tf.memory().numTensors;
-    tf.tidy(() => adam.apply(params, { a: tf.ones([4, 3]), b: tf.ones([5]) }));
-    assert.equal(tf.memory().numTensors, before);
+    it('a saved and restored state continues exactly like an uninterrupted run', () => {
+      const c = golden.adam.find((x) => x.name === 'strong-wd')!;
+      const { adam, params } = run(c, 3);
+      const state = adam.getState();
+      const fresh = new Adam(adam.config);
+      fresh.setState(state, params);
+      assert.equal(fresh.stepCount, 3);
+      for (let step = 3; step < c.grads.length; step++) {
+        tf.tidy(() => fresh.apply(params, { a: tf.tensor(c.grads[step]!.a, [4, 3]), b: tf.tensor(c.grads[step]!.b, [5]) }));
+      }
+      assertClose(params.get('a')!.dataSync(), c.after.at(-1)!.a, 'a after resume', 1e-5, 1e-6);
+      assert.throws(() => fresh.setState({ step: 1, tensors: new Map([['zz.exp_avg', tf.zeros([1])]]) }, params), /unknown parameters/);
+    });
+
+    it('does not leak tensors across steps', () => {
+      const c = golden.adam[1]!;
+      const { adam, params } = run(c, 1);
+      const before = tf.memory().numTensors;
+      tf.tidy(() => adam.apply(params, { a: tf.ones([4, 3]), b: tf.ones([5]) }));
+      assert.equal(tf.memory().numTensors, before);
+    });
   });
-});
+}
 
 describe('learning-rate schedules', () => {
   it('constant, step and cosine with warm-up', () => {

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import '@tensorflow/tfjs-backend-cpu';
-import * as tf from '@tensorflow/tfjs-core';
+import type { BackendName } from '../../../src-shared/contract/system';
+import { useBackend as activate } from '../../../src-main/ml/backend/select';
 
 export interface LossCase {
   name: string;
@@ -53,9 +53,9 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   assert.ok(worstAt < 0, `${what}: element ${worstAt} is ${actual[worstAt]} but PyTorch gives ${expected[worstAt]}`);
 }
 
-/** The backends these tests run on: cpu always; wasm when the engine's backend module can set it up. */
-export async function useBackend(name: string): Promise<void> {
-  const ok = await tf.setBackend(name);
-  assert.ok(ok, `backend ${name} failed to initialise`);
-  await tf.ready();
+/** The backends every golden comparison runs on (wasm with the engine's training kernels). */
+export const GOLDEN_BACKENDS: BackendName[] = ['cpu', 'wasm'];
+
+export async function useBackend(name: BackendName): Promise<void> {
+  await activate(name);
 }
