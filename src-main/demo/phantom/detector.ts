@@ -35,7 +35,7 @@ export function exposeAndProcess(attenuation: Float32Array, width: number, heigh
   // Tone curve as a table over 0..1.05 (Math.pow per pixel is the slow part).
   const steps = 4096;
   const curve = new Float32Array(steps + 1);
-  for (let s = 0; s <= steps; s++) curve[s] = Math.pow((s / steps) * 1.05, 0.85);
+  for (let s = 0; s <= steps; s++) curve[s] = Math.pow((s / steps) * 1.05, 0.75);
   const scale = steps / 1.05 / (hi - lo);
   const out = new Uint16Array(processed.length);
   let spare = 0;

@@ -80,7 +80,7 @@ function drawBody(f: Field, a: Anatomy, rng: Rng): LungMasks {
         for (const s of [-1, 1]) {
           const ex = (x - (a.midX + s * 0.5 * a.thoraxHalf)) / (breastR * 1.5);
           const ey = (y - breastY) / breastR;
-          if (ex * ex + ey * ey < 1) att += 0.12 * Math.sqrt(1 - ex * ex - ey * ey) * smoothstep(breastY - breastR, breastY + 0.12, y);
+          if (ex * ex + ey * ey < 1) att += 0.08 * Math.sqrt(1 - ex * ex - ey * ey) * smoothstep(breastY - breastR, breastY + 0.12, y);
         }
       }
       f.data[k] = att;
@@ -121,7 +121,7 @@ function drawRibs(f: Field, a: Anatomy, rng: Rng, boneWeight: Float32Array): voi
       const u = 0.07 + t * (a.thoraxHalf * 0.85);
       clav.push([a.midX + sign * u, a.apexY + 0.09 - 0.11 * t + 0.015 * Math.sin(2 * Math.PI * t) + (a.view === 'AP' ? -0.025 : 0)]);
     }
-    f.addPolyline(clav, 0.017, 0.15, undefined, 0.3);
+    f.addPolyline(clav, 0.016, 0.1, boneWeight, 0.3);
     // Humeral head and scapular border.
     f.addDisc(a.midX + sign * (a.thoraxHalf + 0.22), a.apexY - 0.02, 0.11, 0.14);
     const scap: [number, number][] = [];
@@ -150,7 +150,7 @@ export function renderFrontal(f: Field, plan: StudyPlan, a: Anatomy, anatomyRng:
   }
   // Bone shows best against aerated lung; over the mediastinum and abdomen it fades.
   const boneWeight = new Float32Array(f.data.length);
-  for (let k = 0; k < boneWeight.length; k++) boneWeight[k] = 0.4 + 0.6 * Math.min(1, 2 * (masks.left[k]! + masks.right[k]!));
+  for (let k = 0; k < boneWeight.length; k++) boneWeight[k] = 0.3 + 0.7 * Math.min(1, 2 * (masks.left[k]! + masks.right[k]!));
   drawRibs(f, a, anatomyRng, boneWeight);
   plannedFindings.after();
 }
