@@ -6,7 +6,7 @@ export const ResNetConfig = z
     depth: z.union([z.literal(18), z.literal(34), z.literal(50)]),
     /** Scales every channel count (64, 128, 256, 512): 0.25 gives a CPU-sized model. */
     widthMultiplier: z.number().positive().max(4).default(1),
-    /** 1 for radiographs; 3-channel weights are folded on load (see weights/load.ts). */
+    /** 1 for radiographs; 3-channel weights are folded on load (see weights/state-dict.ts). */
     inputChannels: z.number().int().positive().default(1),
     /** PyTorch's BatchNorm momentum: running = (1 - m) * running + m * batch. */
     bnMomentum: z.number().min(0).max(1).default(0.1),
