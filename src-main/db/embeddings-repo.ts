@@ -175,7 +175,8 @@ export class EmbeddingsRepo {
         throw new AppError('internal', `Embeddings of model ${modelId} (${kind}) mix dimensions ${dim} and ${rowDim}: re-embed the library.`);
       }
       const target = matrix.subarray(r * dim, (r + 1) * dim);
-      for (let j = 0; j < dim; j++) target[j] = vector.readFloatLE(j * 4);
+      // A byte copy (the blob need not be 4-byte aligned); float32 LE as written, on a little-endian host.
+      new Uint8Array(target.buffer, target.byteOffset, dim * 4).set(vector);
       normalizeRowsInPlace(target, dim);
       studyIds[r] = studyId ?? 0;
       instanceIds[r] = instanceId ?? 0;

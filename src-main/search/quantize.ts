@@ -25,13 +25,16 @@ export function quantizeInt8(x: Float32Array, out: Int8Array): Quantized {
     return { scale: 0, error: Math.sqrt(sq), norm: 0 };
   }
   const scale = max / 127;
+  const inverse = 127 / max;
   let err = 0;
   let norm = 0;
   for (let j = 0; j < x.length; j++) {
-    const v = Math.max(-127, Math.min(127, Math.round(x[j]! / scale)));
+    // |x[j]| <= max, so the rounded value is within [-127, 127].
+    const v = Math.round(x[j]! * inverse);
     out[j] = v;
     const back = v * scale;
-    err += (x[j]! - back) ** 2;
+    const d = x[j]! - back;
+    err += d * d;
     norm += back * back;
   }
   return { scale, error: Math.sqrt(err), norm: Math.sqrt(norm) };

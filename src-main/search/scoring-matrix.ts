@@ -171,23 +171,30 @@ export class ScoringMatrix {
     this.dotRowsI8(this.int8Offset, this.query8Offset, this.sumsOffset, this.dim, 0, this.rows);
     const sums = this.sums!;
     const scores = this.scores;
+    const rowScale = this.rowScale;
+    const rowBound = this.rowBound;
+    const rowNorm8 = this.rowNorm8;
     const qScale = q.scale;
     const qError = q.error;
+    // Pass 1: lower ends into `scores`; also the widest interval, for a cheap reject in pass 2.
+    let widest = 0;
     for (let r = 0; r < this.rows; r++) {
-      const bound = this.rowBound[r]! + this.rowNorm8[r]! * qError + BOUND_SLACK;
-      scores[r] = sums[r]! * this.rowScale[r]! * qScale - bound;
+      const bound = rowBound[r]! + rowNorm8[r]! * qError + BOUND_SLACK;
+      if (bound > widest) widest = bound;
+      scores[r] = sums[r]! * rowScale[r]! * qScale - bound;
     }
     const threshold = kthLowerBound(scores);
+    // Pass 2: rows whose upper end (lower + 2 * bound) reaches the threshold get their float32 score.
+    const reject = threshold - 2 * widest;
     let rescored = 0;
     for (let r = 0; r < this.rows; r++) {
-      const bound = this.rowBound[r]! + this.rowNorm8[r]! * qError + BOUND_SLACK;
-      const upper = sums[r]! * this.rowScale[r]! * qScale + bound;
-      if (upper >= threshold) {
-        this.dotRows(0, this.queryOffset, this.scoresOffset + r * 4, this.dim, r, r + 1);
-        rescored++;
-      } else {
+      const lower = scores[r]!;
+      if (lower < reject || lower + 2 * (rowBound[r]! + rowNorm8[r]! * qError + BOUND_SLACK) < threshold) {
         scores[r] = -Infinity;
+        continue;
       }
+      this.dotRows(0, this.queryOffset, this.scoresOffset + r * 4, this.dim, r, r + 1);
+      rescored++;
     }
     this.lastRescored = rescored;
     return scores;

@@ -90,7 +90,9 @@ export async function run(args: string[]): Promise<BenchRow[]> {
 
       const plain = time(queries, (q) => plainSearch(plainRows, q, K));
       rowsOut.push({ rows: n, dim: DIM, data, method: 'plain brute force (peer)', p50_ms: plain.p50, p95_ms: plain.p95, speedup_p50: 1, recall_at_10: 1, load_1m: loadavg()[0]! });
+      const quantizeStarted = performance.now();
       first.prepareQuantized();
+      const quantizeMs = performance.now() - quantizeStarted;
       let rescored = 0;
       const bounded = time(queries, (q) => {
         const scores = first.scoreBounded(q, (lower) => {
@@ -110,6 +112,7 @@ export async function run(args: string[]): Promise<BenchRow[]> {
         speedup_p50: plain.p50 / bounded.p50,
         recall_at_10: recallAt(K, bounded.results, plain.results),
         rescored_rows_mean: rescored / (queries.length + 3),
+        build_int8_ms: quantizeMs,
         load_1m: loadavg()[0]!,
       });
       for (const [backend, matrix] of matrices) {
