@@ -6,6 +6,7 @@ import { configureLog } from '../log';
 import { APP_VERSION } from '../version';
 import { demoCommand } from './commands/demo';
 import { evalCommand } from './commands/eval';
+import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
 import { backendCommand, infoCommand } from './commands/info';
 import { notBuiltCommands } from './commands/not-built';
@@ -21,7 +22,7 @@ export function buildProgram(): Command {
     .version(APP_VERSION)
     .showHelpAfterError()
     .exitOverride();
-  for (const cmd of [serveCommand(), demoCommand(), studiesCommand(), importCommand(), pretrainCommand(), evalCommand(), infoCommand(), backendCommand(), searchCommand(), ...notBuiltCommands()]) {
+  for (const cmd of [serveCommand(), demoCommand(), studiesCommand(), importCommand(), pretrainCommand(), evalCommand(), infoCommand(), backendCommand(), searchCommand(), exportCommand(), ...notBuiltCommands()]) {
     program.addCommand(cmd.exitOverride());
   }
   return program;

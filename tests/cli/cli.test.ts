@@ -1,6 +1,6 @@
 /** The `convirt` command line as a user runs it: the built bin, real library files. */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli, startCli } from '../helpers/cli';
@@ -23,14 +23,19 @@ test('every command has --help with --library and --json', () => {
   }
 });
 
-test('commands not built yet say so and exit non-zero, also as JSON', () => {
-  const lib = join(tempDir(), 'lib.sqlite');
-  const plain = runCli(['export', '--library', lib]);
-  assert.equal(plain.status, 2);
-  assert.match(plain.stderr, /not built yet/);
-  const json = runCli(['export', '--library', lib, '--json']);
-  assert.equal(json.status, 2);
-  assert.equal(JSON.parse(json.stdout).ok, false);
+test('export labels writes the CheXpert CSV of a library, to stdout or a file, and refuses what it cannot export', () => {
+  const dir = tempDir();
+  const lib = join(dir, 'lib.sqlite');
+  const plain = runCli(['export', 'labels', '--library', lib]);
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.match(plain.stdout, /^study_uid,No Finding,Enlarged Cardiomediastinum,.*,Support Devices\n$/);
+  const out = join(dir, 'labels.csv');
+  const json = runCli(['export', 'labels', '--library', lib, '--out', out, '--json']);
+  assert.deepEqual(JSON.parse(json.stdout), { schema: 'CheXpert', rows: 0, out });
+  assert.equal(readFileSync(out, 'utf8'), plain.stdout);
+  const bad = runCli(['export', 'embeddings', '--library', lib]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /only "labels"/);
 });
 
 test('demo seeds a library that studies lists, by --library and by $CONVIRT_LIBRARY', () => {

@@ -4,7 +4,6 @@ import { CliError } from '../output';
 
 /** Commands whose features have not landed yet: they say so and exit non-zero. */
 const PLANNED: { name: string; description: string; issue: string }[] = [
-  { name: 'export', description: 'export labels, embeddings and results', issue: 'Viewer and annotation' },
 ];
 
 export function notBuiltCommands(): Command[] {
