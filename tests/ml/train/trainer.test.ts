@@ -6,6 +6,7 @@ import { useBackend } from '../../../src-main/ml/backend/select';
 import { checkpointName, latestCheckpoint, readCheckpointConfig } from '../../../src-main/ml/train/checkpoint';
 import { splitByPatient } from '../../../src-main/ml/train/data';
 import { train, type TrainerEvent } from '../../../src-main/ml/train/trainer';
+import { readSafetensors } from '../../../src-main/ml/weights/safetensors';
 import { tempDir } from '../../helpers/temp';
 import { memorySource, tinyConfig, tinyPairs, wordTokenizer } from './tiny';
 
@@ -76,5 +77,25 @@ describe('trainer', () => {
     // The best is the first epoch's checkpoint, kept although newer ones were written after it.
     assert.equal(result.checkpoint, join(result.lastCheckpoint!, '..', checkpointName(result.steps / 3)));
     assert.ok(existsSync(result.checkpoint!));
+  });
+
+  it('trains with every option on: false-negative mask, learnable clamped tau, clipping, cosine schedule', async () => {
+    const runDir = tempDir();
+    const config = tinyConfig({
+      epochs: 2,
+      loss: { lambda: 0.75, tau: 0.1, learnableTau: true, tauMin: 0.05, tauMax: 0.5, maskFalseNegatives: true },
+      optimizer: { lr: 1e-2, weightDecay: 1e-4, clipNorm: 0.5, schedule: { kind: 'cosine', warmupSteps: 1, minFactor: 0.1 } },
+    });
+    const lrs: number[] = [];
+    const result = await train({ config, source, tokenizer, runDir, onEvent: (e) => e.type === 'step' && lrs.push(e.lr) });
+    assert.ok(Number.isFinite(result.finalTrainLoss));
+    assert.equal(lrs[0], 1e-2, 'a warm-up of one step reaches the base rate');
+    assert.ok(lrs.at(-1)! < lrs[0]!, 'cosine decays');
+    const saved = readSafetensors(join(latestCheckpoint(runDir)!, 'model.safetensors')).tensors.get('log_inverse_tau')!;
+    assert.notEqual(saved.data[0], Math.fround(Math.log(10)), 'the temperature was learnt');
+    const optimizer = readSafetensors(join(latestCheckpoint(runDir)!, 'optimizer.safetensors'));
+    assert.ok(optimizer.tensors.has('log_inverse_tau.exp_avg'));
+    assert.ok(optimizer.tensors.has('image_encoder.conv1.weight.exp_avg_sq'));
+    assert.deepEqual(optimizer.tensors.get('image_encoder.conv1.weight.exp_avg')!.shape, [4, 1, 7, 7], 'PyTorch layout');
   });
 });
