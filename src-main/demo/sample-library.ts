@@ -1,8 +1,8 @@
 /**
  * A small sample library of study metadata and reports, seeded from a fixed
- * seed. It stands in for the built-in demo archive until the DICOM demo
- * generator lands; its studies are marked `source = 'sample'` and have no
- * image files.
+ * seed: a fast fixture for tests that need rows, not images. Its studies are
+ * marked `source = 'sample'` and have no image files. `convirt demo` uses the
+ * synthetic DICOM archive instead (archive.ts, import-archive.ts).
  */
 import type { Db } from '../db/connection';
 
