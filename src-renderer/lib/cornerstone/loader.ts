@@ -36,13 +36,6 @@ export function frameMeta(imageId: string): FrameMeta | null {
   return metaByImageId.get(imageId) ?? null;
 }
 
-/** Stored grayscale samples, or colour interleaved RGB, as sent; the auto window reads them. */
-const storedByImageId = new Map<string, cornerstone.PixelArray>();
-
-export function storedPixels(imageId: string): cornerstone.PixelArray | null {
-  return storedByImageId.get(imageId) ?? null;
-}
-
 function rgbToRgba(rgb: cornerstone.PixelArray, pixels: number): Uint8ClampedArray {
   const out = new Uint8ClampedArray(pixels * 4);
   for (let p = 0; p < pixels; p++) {
@@ -96,7 +89,6 @@ const loadConvirtImage: cornerstone.ImageLoader = (imageId) => {
     const { instanceId, frame } = parseImageId(imageId);
     const { meta, pixels } = await fetchFrame(instanceId, frame, controller.signal);
     metaByImageId.set(imageId, meta);
-    storedByImageId.set(imageId, pixels);
     return toCornerstoneImage(imageId, meta, pixels);
   })();
   return { promise, cancelFn: () => controller.abort() };
@@ -117,7 +109,6 @@ export function registerConvirtLoader(): () => void {
     if (--registrations === 0) {
       cornerstone.imageCache.purgeCache();
       metaByImageId.clear();
-      storedByImageId.clear();
     }
   };
 }

@@ -35,11 +35,17 @@ export function presetsFor(modality: string | null, meta: FrameMeta | null): Win
 
 /**
  * A window spanning the `lo`..`hi` quantiles of the modality values of a
- * grayscale frame (stored values through slope / intercept). Colour frames
- * (samples interleaved) use their first sample.
+ * frame: stored values through slope / intercept, every `step`-th sample
+ * (1 for grayscale; 4 for RGBA, which uses the red sample).
  */
-export function autoWindow(stored: ArrayLike<number>, meta: Pick<FrameMeta, 'slope' | 'intercept' | 'minStored' | 'maxStored' | 'samplesPerPixel'>, lo = 0.005, hi = 0.995): WindowLevel {
-  const { minStored: min, maxStored: max, samplesPerPixel: step } = meta;
+export function autoWindow(
+  stored: ArrayLike<number>,
+  meta: Pick<FrameMeta, 'slope' | 'intercept' | 'minStored' | 'maxStored'>,
+  step = 1,
+  lo = 0.005,
+  hi = 0.995,
+): WindowLevel {
+  const { minStored: min, maxStored: max } = meta;
   const toModality = (v: number) => v * meta.slope + meta.intercept;
   if (max <= min) return { center: toModality(min), width: Math.max(1, Math.abs(meta.slope)) };
   const bins = Math.min(4096, max - min + 1);
