@@ -90,7 +90,7 @@ export class EmbeddingIndex {
       return matrix.data.subarray(0, rows * dim);
     });
     const m = matrix as ScoringMatrix | null;
-    // Rows that vanished between count and read shrink the index (the tail stays unscored).
+    // Rows deleted between count and read (another connection): copy what was read into an exact-size matrix.
     const exact = m && loaded.rows === m.rows ? m : copyRows(loaded, backend);
     exact.prepareQuantized();
     return new EmbeddingIndex(exact, loaded);
