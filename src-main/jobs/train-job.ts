@@ -88,7 +88,7 @@ export function startTrainJob(options: TrainJobOptions): TrainJob {
   repo.markRunning(runId, config);
   if (resume) {
     const checkpoint = latestCheckpoint(runDir);
-    repo.dropMetricsAfter(runId, checkpoint ? Number(/step-(\d+)$/.exec(checkpoint)?.[1] ?? 0) : 0);
+    repo.dropMetricsAfter(runId, checkpoint ? Number(/step-(\d+)(?:-\d+)?$/.exec(checkpoint)?.[1] ?? 0) : 0);
   }
 
   const entry = workerEntry();

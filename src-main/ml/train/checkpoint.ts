@@ -61,7 +61,10 @@ export function checkpointName(globalStep: number): string {
 export function saveCheckpoint(runDir: string, model: ConvirtModel, adam: Adam, progress: TrainProgress, extraFiles: Record<string, string> = {}): string {
   const dir = join(runDir, 'checkpoints');
   mkdirSync(dir, { recursive: true });
-  const name = checkpointName(progress.globalStep);
+  // Never overwrite: latest.json may point at an existing folder of the same step
+  // (a run cancelled on an epoch's last step saves that step again after validation).
+  let name = checkpointName(progress.globalStep);
+  for (let k = 1; existsSync(join(dir, name)); k++) name = `${checkpointName(progress.globalStep)}-${k}`;
   const final = join(dir, name);
   const temporary = join(dir, `${name}.${process.pid}.tmp`);
   rmSync(temporary, { recursive: true, force: true });
@@ -71,7 +74,6 @@ export function saveCheckpoint(runDir: string, model: ConvirtModel, adam: Adam, 
   writeFileSync(join(temporary, 'config.json'), `${JSON.stringify(model.config, null, 2)}\n`);
   writeFileSync(join(temporary, 'progress.json'), `${JSON.stringify(progress, null, 2)}\n`);
   for (const [file, text] of Object.entries(extraFiles)) writeFileSync(join(temporary, file), text);
-  rmSync(final, { recursive: true, force: true });
   renameSync(temporary, final);
   writeJsonAtomic(join(runDir, 'latest.json'), { checkpoint: name });
   return final;
@@ -134,7 +136,7 @@ export function pruneCheckpoints(runDir: string, keep: number, protect: string |
   const dir = join(runDir, 'checkpoints');
   if (!existsSync(dir)) return;
   const names = readdirSync(dir).sort();
-  const complete = names.filter((n) => /^step-\d+$/.test(n));
+  const complete = names.filter((n) => /^step-\d+(-\d+)?$/.test(n));
   const kept = new Set(complete.slice(-keep));
   for (const name of names) {
     const path = join(dir, name);

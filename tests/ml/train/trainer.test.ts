@@ -55,18 +55,21 @@ describe('trainer', () => {
     assert.notDeepEqual(c.stepLosses, a.stepLosses);
   });
 
-  it('a cancelled run resumes from its checkpoint and ends with the same losses', async () => {
+  it('a run cancelled mid-epoch or on an epoch\'s last step resumes and ends with the same losses', async () => {
     const config = tinyConfig({ epochs: 2, checkpointEverySteps: 2 });
     const whole = await train({ config, source, tokenizer, runDir: tempDir() });
-    const runDir = tempDir();
-    let steps = 0;
-    const first = await train({ config, source, tokenizer, runDir, onEvent: (e) => (steps += e.type === 'step' ? 1 : 0), shouldStop: () => steps === 3 });
-    assert.equal(first.status, 'cancelled');
-    assert.equal(first.steps, 3);
-    const resumed = await train({ config, source, tokenizer, runDir, resume: true });
-    assert.equal(resumed.status, 'done');
-    assert.deepEqual([...first.stepLosses, ...resumed.stepLosses], whole.stepLosses);
-    assert.deepEqual(resumed.epochs, whole.epochs);
+    // 10 training pairs, batch 4: 2 steps an epoch; step 3 is mid-epoch 1, step 2 ends epoch 0.
+    for (const stopAt of [3, 2]) {
+      const runDir = tempDir();
+      let steps = 0;
+      const first = await train({ config, source, tokenizer, runDir, onEvent: (e) => (steps += e.type === 'step' ? 1 : 0), shouldStop: () => steps === stopAt });
+      assert.equal(first.status, 'cancelled');
+      assert.equal(first.steps, stopAt);
+      const resumed = await train({ config, source, tokenizer, runDir, resume: true });
+      assert.equal(resumed.status, 'done');
+      assert.deepEqual([...first.stepLosses, ...resumed.stepLosses], whole.stepLosses, `stopped at ${stopAt}`);
+      assert.deepEqual(resumed.epochs, whole.epochs, `stopped at ${stopAt}`);
+    }
   });
 
   it('stops early on a flat validation loss, but not before minEpochs', async () => {
