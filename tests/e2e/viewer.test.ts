@@ -224,6 +224,14 @@ test('a multi-frame instance scrolls frame by frame', { skip }, async () => {
   await page.waitForSelector(`[data-testid=viewport][data-image-id="convirt:${ids.xaInstance}/94"]`);
 });
 
+test('? shows the shortcut sheet and Esc closes it without resetting the view', { skip }, async () => {
+  await page.keyboard.press('?');
+  assert.match(await page.textContent('[data-testid=shortcut-sheet]') ?? '', /next unlabelled study/);
+  await page.screenshot({ path: artifactPath('e2e', 'viewer-shortcuts.png') });
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('[data-testid=shortcut-sheet]').count(), 0);
+});
+
 test('no console errors or CSP violations', { skip }, () => {
   assert.deepEqual(consoleErrors, []);
 });
