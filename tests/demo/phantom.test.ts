@@ -125,13 +125,27 @@ describe('synthetic chest radiographs', () => {
     const a = normal.anatomy;
     const y = a.apexY + 0.35 * (a.cpY[1] - a.apexY);
     const box = [a.midX + lateralEdge(a, 1, y) - 0.12, y - 0.04, a.midX + lateralEdge(a, 1, y) - 0.04, y + 0.04] as const;
-    const before = textureIn(normal, ...box);
-    const after = textureIn(ptx, ...box);
-    // Ribs cross the box in both films, so the markings are only part of its texture.
-    assert.ok(after < before * 0.85, `texture ${before.toFixed(1)} -> ${after.toFixed(1)}`);
+    const mirror = [2 * a.midX - box[2], box[1], 2 * a.midX - box[0], box[3]] as const;
+    // Same patient, same noise: the fine structure of (normal - pneumothorax) is what went
+    // missing. Ribs cancel out; lung markings beyond the pleural line do not. The film's
+    // overall grey scale shifts a little with any finding, so match gain and offset on
+    // the other lung first (least squares).
+    const w = normal.width;
+    let sx = 0, sy = 0, sxx = 0, sxy = 0, n = 0;
+    for (let j = py(mirror[1], w); j <= py(mirror[3], w); j++) {
+      for (let i = px(mirror[0], w); i <= px(mirror[2], w); i++) {
+        const xv = ptx.pixels[j * w + i]!;
+        const yv = normal.pixels[j * w + i]!;
+        sx += xv; sy += yv; sxx += xv * xv; sxy += xv * yv; n++;
+      }
+    }
+    const gain = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+    const offset = (sy - gain * sx) / n;
+    const difference: RenderedView = { ...normal, pixels: normal.pixels.map((v, k) => 2048 + v - (gain * ptx.pixels[k]! + offset)) };
+    const removed = textureIn(difference, ...box);
+    const elsewhere = textureIn(difference, ...mirror);
+    assert.ok(removed > 4 * elsewhere && removed > 5, `markings removed: ${removed.toFixed(1)} beyond the line, ${elsewhere.toFixed(1)} in the other lung`);
     assert.ok(meanIn(ptx, ...box) < meanIn(normal, ...box) - 50, 'the air beyond the pleural line is darker');
-    const other = [-box[2] + 2 * a.midX, box[1], -box[0] + 2 * a.midX, box[3]] as const;
-    assert.ok(Math.abs(textureIn(ptx, ...other) - textureIn(normal, ...other)) < before * 0.1, 'the right lung keeps its markings');
   });
 
   it('consolidation and a nodule add density in their lung zone', () => {

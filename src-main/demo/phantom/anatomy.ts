@@ -125,8 +125,8 @@ export function lungAirFrom(u: number, y: number, t: number, med: number, lat: n
   if (u <= 0 || t < -0.02) return 0;
   const m = smoothstep(-0.01, 0.05, u - med) * smoothstep(-0.01, 0.06, lat - u) * smoothstep(-0.006, 0.025, dia - y) * smoothstep(-0.03, 0.04, t);
   if (m === 0) return 0;
-  // Thicker towards the bases and away from the lateral wall (the chest is deeper there).
-  return m * (0.65 + 0.35 * Math.min(1, Math.max(0, t))) * (0.8 + 0.2 * smoothstep(0, 0.25, lat - u));
+  // Most air in the mid zones; apices and bases are overlapped by more soft tissue.
+  return m * (0.78 + 0.22 * Math.sin(Math.PI * Math.min(1, Math.max(0, t)) * 0.8 + 0.3)) * (0.8 + 0.2 * smoothstep(0, 0.25, lat - u));
 }
 
 /** Heart silhouette thickness 0..1 (an ellipse sitting on the diaphragm). */

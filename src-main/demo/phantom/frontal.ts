@@ -3,7 +3,7 @@
  * arbitrary units: about 1 through the full soft-tissue thickness, 0 in air
  * beside the patient). Anatomy first, then findings and devices on top.
  */
-import type { Rng } from '../random';
+import { type Rng, createRng } from '../random';
 import type { StudyPlan } from '../findings';
 import { type Anatomy, type LungSign, diaphragmY, heartThickness, lateralEdge, lungAirFrom, lungT, medialEdge } from './anatomy';
 import { Field, smoothstep, valueNoise } from './field';
@@ -139,6 +139,9 @@ export function renderFrontal(f: Field, plan: StudyPlan, a: Anatomy, anatomyRng:
   const coarseNoise = valueNoise(f.width, f.height, Math.max(6, f.width / 24), anatomyRng);
   const vesselWeight = new Float32Array(f.data.length);
   for (let k = 0; k < vesselWeight.length; k++) vesselWeight[k] = Math.min(1, 1.6 * (masks.left[k]! + masks.right[k]!));
+  // Separate streams for each vessel tree and the ribs: a finding that stops a tree early
+  // must not move the ribs or the other lung's vessels.
+  const streamSeeds = [anatomyRng(), anatomyRng(), anatomyRng()].map((u) => Math.floor(u * 4294967296));
   const plannedFindings = drawFrontalFindings(f, plan, a, masks, vesselWeight, findingRng);
   // Parenchymal texture and hilar densities: only where there is lung left to show them.
   for (let k = 0; k < f.data.length; k++) f.data[k]! += (0.025 * textureNoise[k]! + 0.04 * coarseNoise[k]!) * vesselWeight[k]!;
@@ -146,11 +149,11 @@ export function renderFrontal(f: Field, plan: StudyPlan, a: Anatomy, anatomyRng:
     const hilumY = a.carinaY + (sign > 0 ? 0.06 : 0.09);
     const hilumX = a.midX + sign * (medialEdge(a, sign, hilumY) + 0.03);
     f.addDisc(hilumX, hilumY, 0.06, 0.12, vesselWeight);
-    drawVesselTree(f, a, sign, hilumX, hilumY, vesselWeight, anatomyRng);
+    drawVesselTree(f, a, sign, hilumX, hilumY, vesselWeight, createRng(streamSeeds[sign < 0 ? 0 : 1]!));
   }
   // Bone shows best against aerated lung; over the mediastinum and abdomen it fades.
   const boneWeight = new Float32Array(f.data.length);
   for (let k = 0; k < boneWeight.length; k++) boneWeight[k] = 0.3 + 0.7 * Math.min(1, 2 * (masks.left[k]! + masks.right[k]!));
-  drawRibs(f, a, anatomyRng, boneWeight);
+  drawRibs(f, a, createRng(streamSeeds[2]!), boneWeight);
   plannedFindings.after();
 }

@@ -5,7 +5,7 @@
  */
 import type { Rng } from '../random';
 import { type Anatomy, type LungSign } from './anatomy';
-import { Field } from './field';
+import { Field, boxBlur } from './field';
 
 interface Branch {
   x: number;
@@ -46,7 +46,7 @@ export function drawVesselTree(f: Field, a: Anatomy, sign: LungSign, hx: number,
       y += (Math.sin(angle) * b.length) / steps;
       points.push([x, y]);
     }
-    layer.addPolyline(points, b.halfWidth * 1.4, Math.abs(amount) * (0.3 + 0.7 * (b.halfWidth / 0.011)), undefined, 0, 'max');
+    layer.addPolyline(points, b.halfWidth * 1.4, Math.abs(amount) * (0.2 + 0.8 * (b.halfWidth / 0.011)), undefined, 0, 'max');
     if (b.depth >= MAX_DEPTH) continue;
     const i = Math.round(f.col(x));
     const j = Math.round(f.row(y));
@@ -56,6 +56,8 @@ export function drawVesselTree(f: Field, a: Anatomy, sign: LungSign, hx: number,
       stack.push({ x, y, angle: angle + turn, length: b.length * rng.range(0.7, 0.85), halfWidth: Math.max(0.0022, b.halfWidth * 0.66), depth: b.depth + 1 });
     }
   }
+  // Vessels are out of the focal plane and move with the heartbeat: soften them a little.
+  const soft = boxBlur(layer.data, f.width, f.height, Math.max(1, f.width / 512), 1);
   const direction = Math.sign(amount);
-  for (let k = 0; k < layer.data.length; k++) if (layer.data[k]! > 0) f.data[k]! += direction * layer.data[k]! * weight[k]!;
+  for (let k = 0; k < soft.length; k++) if (soft[k]! > 0) f.data[k]! += direction * soft[k]! * weight[k]!;
 }
