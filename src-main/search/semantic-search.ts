@@ -22,7 +22,7 @@ export interface SearchRequest {
 export class SemanticSearch {
   private readonly repo: EmbeddingsRepo;
   /** One index per kind (the model last searched): a 100k x 512 index holds 200 MB. */
-  private readonly cache = new Map<EmbeddingKind, { stamp: string; index: EmbeddingIndex }>();
+  private readonly cache = new Map<EmbeddingKind, { modelId: string; fileStamp: string; rowsStamp: string; index: EmbeddingIndex }>();
 
   constructor(
     private readonly db: Db,
@@ -125,17 +125,27 @@ export class SemanticSearch {
     return embedder;
   }
 
-  /** The cached index of a model and kind, reloaded when rows were added, replaced or removed. */
+  /**
+   * The cached index of a model and kind, reloaded when its rows were added,
+   * replaced or removed. Counting a model's rows reads its whole index range,
+   * so that check runs only after the file changed at all: data_version moves
+   * on commits by other connections, total_changes() on this connection's own.
+   */
   private index(modelId: string, kind: EmbeddingKind): EmbeddingIndex {
+    const fileStamp = `${this.db.pragma('data_version', { simple: true }) as number}:${(this.db.prepare('SELECT total_changes() AS c').get() as { c: number }).c}`;
+    const cached = this.cache.get(kind);
+    if (cached && cached.modelId === modelId && cached.fileStamp === fileStamp) return cached.index;
     const { n, newest } = this.db
       .prepare('SELECT count(*) AS n, max(id) AS newest FROM embeddings WHERE model_id = ? AND kind = ?')
       .get(modelId, kind) as { n: number; newest: number | null };
-    const stamp = `${modelId}\u0000${n}:${newest ?? 0}`;
-    const cached = this.cache.get(kind);
-    if (cached?.stamp === stamp) return cached.index;
+    const rowsStamp = `${n}:${newest ?? 0}`;
+    if (cached && cached.modelId === modelId && cached.rowsStamp === rowsStamp) {
+      cached.fileStamp = fileStamp;
+      return cached.index;
+    }
     this.cache.delete(kind);
     const index = EmbeddingIndex.load(this.repo, modelId, kind);
-    this.cache.set(kind, { stamp, index });
+    this.cache.set(kind, { modelId, fileStamp, rowsStamp, index });
     return index;
   }
 }

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Db } from '../../src-main/db/connection';
+import { openLibrary, type Db } from '../../src-main/db/connection';
 import { EmbeddingsRepo } from '../../src-main/db/embeddings-repo';
 import type { QueryEmbedder } from '../../src-main/search/query-embedder';
 import { SemanticSearch } from '../../src-main/search/semantic-search';
@@ -52,7 +52,7 @@ function embedLibrary(db: Db, studies: ReturnType<typeof seedStudies>): void {
 }
 
 function setup() {
-  const { db } = openTempLibrary();
+  const { db, path } = openTempLibrary();
   const studies = seedStudies(db, REPORTS);
   embedLibrary(db, studies);
   const embedded: number[] = [];
@@ -63,7 +63,7 @@ function setup() {
       return bagOfWords('pleural effusion');
     },
   };
-  return { db, studies, search: new SemanticSearch(db, (id) => (id === 'bow-1' ? embedder : null)), embedded };
+  return { db, path, studies, search: new SemanticSearch(db, (id) => (id === 'bow-1' ? embedder : null)), embedded };
 }
 
 const request = (filters: Partial<SearchFilters> = {}, k = 3) => ({ k, filters: SearchFilters.parse(filters) });
@@ -132,4 +132,17 @@ test('a library without embeddings says to pretrain first; unknown models and mi
   await assert.rejects(withoutEncoder.text({ ...request(), text: 'x' }), /encoder cannot be loaded to embed the query text/);
   assert.deepEqual(withoutEncoder.models(), [{ modelId: 'bow-1', checkpointId: null, dim: DIM, images: 7, sentences: 10 }]);
   lib.db.close();
+});
+
+test('vectors written by another connection (an embedding pass in another process) are searched without restarting', async () => {
+  const { db, path, search } = setup();
+  const before = await search.text({ ...request({}, 1), text: 'pneumothorax tension' });
+  const other = openLibrary(path);
+  const [added] = seedStudies(other, [{ sentences: ['Tension pneumothorax.'] }]);
+  new EmbeddingsRepo(other).writeBatch({ modelId: 'bow-1' }, 'image', [{ studyId: added!.studyId, instanceId: added!.instanceIds[0]!, vector: bagOfWords('tension pneumothorax') }]);
+  other.close();
+  const after = await search.text({ ...request({}, 1), text: 'pneumothorax tension' });
+  assert.equal(after.searched, before.searched + 1);
+  assert.equal(after.hits[0]!.studyId, added!.studyId);
+  db.close();
 });
