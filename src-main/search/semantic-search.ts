@@ -22,6 +22,7 @@ export interface SearchRequest {
 export class SemanticSearch {
   private readonly repo: EmbeddingsRepo;
   /** One index per kind (the model last searched): a 100k x 512 index holds 200 MB. */
+  private modelsCache: { fileStamp: string; models: EmbeddedModel[] } | null = null;
   private readonly cache = new Map<EmbeddingKind, { modelId: string; fileStamp: string; rowsStamp: string; index: EmbeddingIndex }>();
 
   constructor(
@@ -31,10 +32,12 @@ export class SemanticSearch {
     this.repo = new EmbeddingsRepo(db);
   }
 
-  /** Models with image vectors, most recently embedded first. */
+  /** Models with image vectors, most recently embedded first (a full-table grouping: cached until the file changes). */
   models(): EmbeddedModel[] {
+    const fileStamp = this.fileStamp();
+    if (this.modelsCache?.fileStamp === fileStamp) return this.modelsCache.models;
     const all = this.repo.models();
-    return all
+    const models = all
       .filter((m) => m.kind === 'image')
       .map((m) => ({
         modelId: m.modelId,
@@ -43,6 +46,14 @@ export class SemanticSearch {
         images: m.count,
         sentences: all.find((s) => s.modelId === m.modelId && s.kind === 'sentence')?.count ?? 0,
       }));
+    this.modelsCache = { fileStamp, models };
+    return models;
+  }
+
+  /** Moves whenever the library file changed: data_version on other connections' commits, total_changes() on this one's. */
+  private fileStamp(): string {
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    return `${version}:${(this.db.prepare('SELECT total_changes() AS c').get() as { c: number }).c}`;
   }
 
   async text(request: SearchRequest & { text: string }): Promise<SearchResponse> {
@@ -128,11 +139,10 @@ export class SemanticSearch {
   /**
    * The cached index of a model and kind, reloaded when its rows were added,
    * replaced or removed. Counting a model's rows reads its whole index range,
-   * so that check runs only after the file changed at all: data_version moves
-   * on commits by other connections, total_changes() on this connection's own.
+   * so that check runs only after the file changed at all (fileStamp()).
    */
   private index(modelId: string, kind: EmbeddingKind): EmbeddingIndex {
-    const fileStamp = `${this.db.pragma('data_version', { simple: true }) as number}:${(this.db.prepare('SELECT total_changes() AS c').get() as { c: number }).c}`;
+    const fileStamp = this.fileStamp();
     const cached = this.cache.get(kind);
     if (cached && cached.modelId === modelId && cached.fileStamp === fileStamp) return cached.index;
     const { n, newest } = this.db

@@ -11,7 +11,13 @@
  * top 10 (recall@10 against the plain loop; both are exact, so it must be 1).
  */
 import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BenchRow } from './main';
+import { openLibrary } from '../../src-main/db/connection';
+import { EmbeddingsRepo } from '../../src-main/db/embeddings-repo';
+import { SemanticSearch } from '../../src-main/search/semantic-search';
 import { ScoringMatrix, type ScoringBackend } from '../../src-main/search/scoring-matrix';
 import { topK } from '../../src-main/search/top-k';
 import { fillClustered, fillRandomUnit, mulberry32 } from '../search/seeded';
@@ -132,5 +138,66 @@ export async function run(args: string[]): Promise<BenchRow[]> {
       process.stderr.write(`  ${n} ${data}: done\n`);
     }
   }
+  if (args.includes('--service')) rowsOut.push(...(await serviceRows(Number(arg(args, 'service-rows', '100000')), queryCount)));
   return rowsOut;
+}
+
+/**
+ * `--service`: the whole "find similar" request through SemanticSearch on a
+ * real library file (one study and image per vector): index load once, then
+ * per query the stored query vector, study selection, thumbnail and details.
+ */
+async function serviceRows(n: number, queryCount: number): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'convirt-bench-search-'));
+  try {
+    const db = openLibrary(join(dir, 'library.sqlite'));
+    const patient = db.prepare("INSERT INTO patients (patient_key) VALUES ('bench') RETURNING id").get() as { id: number };
+    db.transaction(() => {
+      const study = db.prepare('INSERT INTO studies (patient_id, study_uid, modalities) VALUES (?, ?, ?) RETURNING id');
+      const series = db.prepare("INSERT INTO series (study_id, series_uid, modality) VALUES (?, ?, 'CR') RETURNING id");
+      const instance = db.prepare("INSERT INTO instances (series_id, sop_instance_uid, path, content_hash, size_bytes) VALUES (?, ?, '/bench', 'h', 1)");
+      for (let i = 0; i < n; i++) {
+        const s = study.get(patient.id, `1.9.${i}`, 'CR') as { id: number };
+        const se = series.get(s.id, `1.9.${i}.1`) as { id: number };
+        instance.run(se.id, `1.9.${i}.1.1`);
+      }
+    })();
+    const repo = new EmbeddingsRepo(db);
+    const rand = mulberry32(n + 3);
+    const block = new Float32Array(1000 * DIM);
+    const written = performance.now();
+    for (let start = 0; start < n; start += 1000) {
+      const count = Math.min(1000, n - start);
+      fillClustered(block, DIM, rand, 200, 1);
+      repo.writeBatch({ modelId: 'bench' }, 'image', Array.from({ length: count }, (_, i) => ({ studyId: start + i + 1, instanceId: start + i + 1, vector: block.subarray(i * DIM, (i + 1) * DIM) })));
+    }
+    const writeMs = performance.now() - written;
+    const search = new SemanticSearch(db, () => null);
+    const loadStarted = performance.now();
+    await search.similar({ instanceId: 1, k: K, filters: {} });
+    const loadMs = performance.now() - loadStarted;
+    const times: number[] = [];
+    for (let q = 0; q < queryCount; q++) {
+      const t0 = performance.now();
+      await search.similar({ instanceId: 1 + Math.floor(rand() * n), k: K, filters: {} });
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    db.close();
+    return [
+      {
+        rows: n,
+        dim: DIM,
+        data: 'clustered, in SQLite',
+        method: 'service: find similar (SemanticSearch.similar)',
+        p50_ms: percentile(times, 50),
+        p95_ms: percentile(times, 95),
+        write_all_ms: writeMs,
+        first_query_with_index_load_ms: loadMs,
+        load_1m: loadavg()[0]!,
+      },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
