@@ -7,8 +7,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import sharp from 'sharp';
+import { PNG } from 'pngjs';
 import type { DecodedFrame } from '../pixels/decode';
+import { resampleGray } from './resample';
 
 export const DEFAULT_LONGEST_SIDE = 512;
 
@@ -71,6 +72,22 @@ function isIdentityRescale(frame: DecodedFrame): boolean {
   return true;
 }
 
+/** A grayscale PNG (colour type 0) at 8 or 16 bits per sample, via pngjs, which keeps 16-bit samples exact. */
+export function encodeGrayPng(samples: Uint8Array | Uint16Array, width: number, height: number): Buffer {
+  const png = new PNG({ width, height, colorType: 0, inputColorType: 0, bitDepth: samples instanceof Uint16Array ? 16 : 8, inputHasAlpha: false });
+  png.data = (samples instanceof Uint16Array ? samples : Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength)) as unknown as Buffer;
+  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, bitDepth: samples instanceof Uint16Array ? 16 : 8, inputHasAlpha: false });
+}
+
+/** Reads a grayscale PNG back to one sample per pixel (pngjs expands to RGBA; channel 0 holds the gray value). */
+export function decodeGrayPng(bytes: Buffer, bitDepth: 8 | 16): Uint8Array | Uint16Array {
+  const png = PNG.sync.read(bytes, { skipRescale: true });
+  const rgba = png.data as unknown as Uint8Array | Uint16Array;
+  const out = bitDepth === 16 ? new Uint16Array(png.width * png.height) : new Uint8Array(png.width * png.height);
+  for (let i = 0; i < out.length; i++) out[i] = rgba[i * 4]!;
+  return out;
+}
+
 function writeAtomically(path: string, data: Uint8Array | string): void {
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, data);
@@ -85,12 +102,7 @@ export async function writeCacheEntry(cacheDir: string, sourceHash: string, fram
   const scale = longestSide / Math.max(frame.rows, frame.columns);
   const width = Math.max(1, Math.round(frame.columns * scale));
   const height = Math.max(1, Math.round(frame.rows * scale));
-  const input = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
-  const png = await sharp(input, { raw: { width: frame.columns, height: frame.rows, channels: 1, ...(bitDepth === 16 ? { depth: 'ushort' as const } : {}) } })
-    .resize({ width, height, fit: 'fill' })
-    .toColourspace(bitDepth === 16 ? 'grey16' : 'b-w')
-    .png({ compressionLevel: 3 })
-    .toBuffer();
+  const png = encodeGrayPng(resampleGray(samples, frame.columns, frame.rows, width, height), width, height);
   const info: CacheEntryInfo = {
     sourceHash,
     frameIndex: frame.frameIndex,
@@ -118,12 +130,7 @@ export function hasCacheEntry(cacheDir: string, sourceHash: string, frameIndex: 
 /** Reads a cached image back: samples (rows * columns) and its description. */
 export async function readCacheEntry(path: string): Promise<{ info: CacheEntryInfo; samples: Uint8Array | Uint16Array }> {
   const info = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as CacheEntryInfo;
-  const { data } = await sharp(path)
-    .extractChannel(0)
-    .raw(info.bitDepth === 16 ? { depth: 'ushort' } : {})
-    .toBuffer({ resolveWithObject: true });
-  const samples = info.bitDepth === 16 ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data);
-  return { info, samples };
+  return { info, samples: decodeGrayPng(readFileSync(path), info.bitDepth) };
 }
 
 export function removeCacheEntry(path: string): void {
