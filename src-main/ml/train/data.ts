@@ -5,6 +5,7 @@
  * sample), so a resumed run sees exactly the batches an uninterrupted one would.
  */
 import { AppError } from '../../../src-shared/result';
+import type { AugmentPool } from './augment-pool';
 import type { GrayImage } from '../augment/image';
 import { applyImageAugment, resizeOnly, sampleImageAugment, type ImageAugmentConfig } from '../augment/image-augment';
 import { Rng, mixSeed } from '../augment/rng';
@@ -111,30 +112,38 @@ export interface BatchViews {
 }
 
 /**
- * Loads and augments batches one ahead of the consumer: while the trainer
- * runs step k, the loads for batch k + 1 are already in flight.
+ * Loads and augments batches ahead of the consumer. Inline, one batch ahead.
+ * With a pool, two ahead: the loads of batch k + 2 finish (off the main
+ * thread, in the image decoder) while step k runs, and a worker augments
+ * batch k + 1 meanwhile, so neither waits on the training step.
  */
 export async function* prefetchBatches(
   source: PairSource,
   batches: readonly number[][],
   epoch: number | 'validation',
   options: ViewOptions,
+  pool: AugmentPool | null = null,
 ): AsyncGenerator<BatchViews> {
   const prepare = async (indices: number[]): Promise<BatchViews> => {
     const pairs = await Promise.all(indices.map((i) => source.load(i)));
-    return { indices, views: pairs.map((p, k) => makeView(p, indices[k]!, epoch, options)) };
+    const views = pool ? await pool.views(pairs, indices, epoch, options) : pairs.map((p, k) => makeView(p, indices[k]!, epoch, options));
+    return { indices, views };
   };
-  // A consumer that stops early leaves one load in flight: mark it handled.
-  const start = (indices: number[] | undefined) => {
-    if (!indices) return null;
-    const promise = prepare(indices);
-    promise.catch(() => undefined);
-    return promise;
+  const depth = pool ? 2 : 1;
+  const queue: Promise<BatchViews>[] = [];
+  let started = 0;
+  const fill = () => {
+    while (queue.length < depth && started < batches.length) {
+      const promise = prepare(batches[started++]!);
+      // A consumer that stops early leaves loads in flight: mark them handled.
+      promise.catch(() => undefined);
+      queue.push(promise);
+    }
   };
-  let next = start(batches[0]);
-  for (let b = 0; b < batches.length; b++) {
-    const current = await next!;
-    next = start(batches[b + 1]);
+  fill();
+  while (queue.length > 0) {
+    const current = await queue.shift()!;
+    fill();
     yield current;
   }
 }

@@ -14,6 +14,7 @@ import { learningRate } from '../optim/schedule';
 import { initialProgress, latestCheckpoint, pruneCheckpoints, restoreCheckpoint, saveCheckpoint, type EpochRecord, type TrainProgress } from './checkpoint';
 import type { TrainConfig } from './config';
 import { epochBatches, prefetchBatches, splitByPatient, validationBatches, type BatchViews, type PairSource, type ViewOptions } from './data';
+import { AugmentPool, defaultAugmentThreads } from './augment-pool';
 import { createConvirtModel, type ConvirtModel } from './model';
 
 /** Turns texts into token ids and an attention mask, [N, maxTokens] each, row-major. */
@@ -51,6 +52,8 @@ export interface TrainOptions {
   onEvent?: (event: TrainerEvent) => void;
   /** Polled after every step; true stops the run after a checkpoint. */
   shouldStop?: () => boolean;
+  /** Worker threads augmenting ahead of the step; 0 augments inline. Default: every core but one. */
+  augmentThreads?: number;
 }
 
 export interface TrainResult {
@@ -124,10 +127,10 @@ export function trainStep(s: Step, batch: BatchViews, lr: number, step: number):
 }
 
 /** Mean loss over the validation batches (eval mode, no augmentation); null without validation data. */
-async function validationLoss(s: Step, source: PairSource, batches: number[][], views: ViewOptions): Promise<number | null> {
+async function validationLoss(s: Step, source: PairSource, batches: number[][], views: ViewOptions, pool: AugmentPool | null): Promise<number | null> {
   if (batches.length === 0) return null;
   let sum = 0;
-  for await (const batch of prefetchBatches(source, batches, 'validation', views)) {
+  for await (const batch of prefetchBatches(source, batches, 'validation', views, pool)) {
     const loss = tf.tidy(() => lossOf(s, batch, false));
     sum += loss.dataSync()[0]!;
     loss.dispose();
@@ -139,6 +142,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const { config, source, runDir } = options;
   const emit = options.onEvent ?? (() => undefined);
   const model = createConvirtModel(config);
+  const threads = options.augmentThreads ?? defaultAugmentThreads();
+  const pool = threads > 0 ? new AugmentPool(threads) : null;
   const adam = new Adam({ lr: config.optimizer.lr, beta1: config.optimizer.beta1, beta2: config.optimizer.beta2, eps: config.optimizer.eps, weightDecay: config.optimizer.weightDecay });
   try {
     const resumeFrom = options.resume ? latestCheckpoint(runDir) : null;
@@ -169,7 +174,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const epoch = progress.epoch;
       const batches = epochBatches(split.train, config.batchSize, config.seed, epoch).slice(progress.batchInEpoch);
       let waitStart = performance.now();
-      for await (const batch of prefetchBatches(source, batches, epoch, views)) {
+      for await (const batch of prefetchBatches(source, batches, epoch, views, pool)) {
         const started = performance.now();
         const lr = learningRate(config.optimizer.schedule, config.optimizer.lr, progress.globalStep, totalSteps);
         const loss = trainStep(step, batch, lr, progress.globalStep);
@@ -205,7 +210,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
       if (cancelled) break;
       const trainLoss = progress.epochLossSum / Math.max(1, progress.epochLossCount);
-      const valLoss = await validationLoss(step, source, valBatches, views);
+      const valLoss = await validationLoss(step, source, valBatches, views, pool);
       const improved = valLoss !== null && (progress.bestValLoss === null || valLoss < progress.bestValLoss - config.earlyStopping.minDelta);
       progress.history.push({ epoch, trainLoss, valLoss });
       if (improved) {
@@ -241,5 +246,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   } finally {
     adam.dispose();
     model.dispose();
+    await pool?.close();
   }
 }
