@@ -151,7 +151,11 @@ test('window/level by drag, auto and invert change what is shown', { skip }, asy
   const auto = await lungsAndBone();
   assert.ok(auto.bone - auto.lungs > before.bone - before.lungs, `the auto window shows more contrast (${JSON.stringify(auto)} vs ${JSON.stringify(before)})`);
   await page.screenshot({ path: artifactPath('e2e', 'viewer-cr-auto-window.png') });
+  const overlayBefore = await page.textContent('[data-testid=overlay-window]');
   await page.keyboard.press('i');
+  // Sample only once the viewer has re-rendered: the overlay follows the rendered state, then two frames.
+  await page.waitForFunction((t) => document.querySelector('[data-testid=overlay-window]')?.textContent !== t, overlayBefore);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const inverted = await lungsAndBone();
   assert.ok(inverted.lungs > inverted.bone, 'inverted, the lungs show brighter than bone');
   await page.keyboard.press('Escape');
