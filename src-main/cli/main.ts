@@ -9,7 +9,6 @@ import { evalCommand } from './commands/eval';
 import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
 import { backendCommand, infoCommand } from './commands/info';
-import { notBuiltCommands } from './commands/not-built';
 import { searchCommand } from './commands/search';
 import { pretrainCommand } from './commands/pretrain';
 import { serveCommand } from './commands/serve';
@@ -22,7 +21,7 @@ export function buildProgram(): Command {
     .version(APP_VERSION)
     .showHelpAfterError()
     .exitOverride();
-  for (const cmd of [serveCommand(), demoCommand(), studiesCommand(), importCommand(), pretrainCommand(), evalCommand(), infoCommand(), backendCommand(), searchCommand(), exportCommand(), ...notBuiltCommands()]) {
+  for (const cmd of [serveCommand(), demoCommand(), studiesCommand(), importCommand(), pretrainCommand(), evalCommand(), infoCommand(), backendCommand(), searchCommand(), exportCommand()]) {
     program.addCommand(cmd.exitOverride());
   }
   return program;
