@@ -67,7 +67,16 @@ test('API calls without or with a wrong token answer 401', async () => {
   assert.equal((await api('library:stats', '{}', { authorization: 'Bearer nope' })).status, 401);
 });
 
-test('a valid call returns the value', async () => {
+test('a valid call returns the value, with no CORS header for any origin', async () => {
+  const bridge = await bridgePromise;
+  const preflight = await fetch(`${bridge.origin}/api/library:stats`, { method: 'OPTIONS', headers: { origin: 'http://evil.example' } });
+  assert.equal(preflight.headers.get('access-control-allow-origin'), null);
+  const raw = await fetch(`${bridge.origin}/api/library:stats`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${bridge.token}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  assert.equal(raw.headers.get('access-control-allow-origin'), null);
   const { status, json } = await api('library:listStudies', JSON.stringify({ limit: 7 }));
   assert.equal(status, 200);
   assert.equal(json.ok, true);
