@@ -19,8 +19,10 @@ function startWorker(): Worker {
   return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true });
 }
 
-/** Threads for augmentation by default: every core but the one training. */
-export function defaultAugmentThreads(): number {
+/** Threads for augmentation by default: $CONVIRT_AUGMENT_THREADS, else every core but the one training (at most 4). */
+export function defaultAugmentThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const forced = Number(env.CONVIRT_AUGMENT_THREADS);
+  if (env.CONVIRT_AUGMENT_THREADS !== undefined && Number.isInteger(forced) && forced >= 0) return forced;
   return Math.max(0, Math.min(4, availableParallelism() - 1));
 }
 
