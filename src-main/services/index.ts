@@ -4,6 +4,7 @@ import type { SystemInfo } from '../../src-shared/contract/system';
 import { openLibrary, type Db } from '../db/connection';
 import { logFileFor } from '../library-path';
 import { configureLog } from '../log';
+import { checkpointEmbedderProvider } from '../search/checkpoint-models';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { EventHub } from './events';
 import { createLabelsService, currentUser } from './labels-service';
@@ -27,10 +28,12 @@ export function createServices(libraryPath: string, door: SystemInfo['door']): S
   if (libraryPath !== ':memory:') configureLog({ file: logFileFor(libraryPath) });
   const db = openLibrary(libraryPath);
   const pixels = new FramePixelSource(db);
+  // Query encoders of trained checkpoints, keyed by the stored model id.
+  const embedders = checkpointEmbedderProvider(db, libraryPath);
   const impl: ServiceImpl = {
     library: createLibraryService(db),
     labels: createLabelsService(db, currentUser()),
-    search: createSearchService(db),
+    search: createSearchService(db, embedders),
     system: createSystemService(db, libraryPath, door),
     viewer: createViewerService(db, pixels),
   };
@@ -41,6 +44,9 @@ export function createServices(libraryPath: string, door: SystemInfo['door']): S
     dispatch: createDispatcher(impl),
     events: new EventHub(),
     pixels,
-    close: () => db.close(),
+    close: () => {
+      embedders.dispose();
+      db.close();
+    },
   };
 }
