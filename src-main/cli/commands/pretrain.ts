@@ -9,6 +9,7 @@ import { presetConfig } from '../../ml/train/config';
 import { resolveLibraryPath } from '../../library-path';
 import { withCommonOptions, type CommonOptions } from '../context';
 import { CliError, printJson } from '../output';
+import { embedAfterPretrain, type EmbedSummary } from './pretrain-embed';
 
 interface PretrainOptions extends CommonOptions {
   config?: string;
@@ -16,6 +17,8 @@ interface PretrainOptions extends CommonOptions {
   epochs?: string;
   resume?: string;
   backend?: string;
+  /** false with --no-embed. */
+  embed: boolean;
 }
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {
@@ -64,6 +67,7 @@ export function pretrainCommand(): Command {
     .option('--epochs <n>', 'number of epochs (overrides the config; extends a resumed run)')
     .option('--resume <run>', 'continue run RUN from its last checkpoint')
     .option('--backend <name>', 'force a backend: tensorflow-gpu | tensorflow | wasm | cpu (default: the best available)')
+    .option('--no-embed', 'do not embed the library with the trained checkpoint afterwards (convirt search needs the vectors)')
     .action(async (options: PretrainOptions) => {
       const epochs = positiveInt(options.epochs, '--epochs');
       const resumeRunId = positiveInt(options.resume, '--resume');
@@ -93,6 +97,11 @@ export function pretrainCommand(): Command {
         const outcome = await job.done;
         process.off('SIGINT', onInterrupt);
         bar?.stop();
+        const chosen = outcome.result?.checkpoint ?? null;
+        const embedded: EmbedSummary | null =
+          options.embed && outcome.status === 'done' && chosen
+            ? await embedAfterPretrain(db, libraryPath, chosen, { ...(backend?.success ? { backend: backend.data } : {}), progress: !options.json })
+            : null;
         const backendName = (outcome.backend as { chosen?: string } | null)?.chosen ?? null;
         const summary = {
           runId: outcome.runId,
@@ -106,6 +115,7 @@ export function pretrainCommand(): Command {
           bestValLoss: outcome.result?.bestValLoss ?? null,
           checkpoint: outcome.result?.checkpoint ?? null,
           runDir: job.runDir,
+          embedded,
           ...(outcome.error ? { error: outcome.error } : {}),
         };
         if (options.json) {
@@ -116,7 +126,8 @@ export function pretrainCommand(): Command {
           process.stdout.write(
             `run ${summary.runId}: ${summary.status} on ${summary.backend ?? '?'} (${summary.device ?? '?'}) after ${summary.epochs ?? 0} epoch(s), ${summary.steps ?? 0} steps\n` +
               `final train loss ${loss(summary.finalTrainLoss)}, val loss ${loss(summary.finalValLoss)} (best ${loss(summary.bestValLoss)})\n` +
-              `checkpoint ${summary.checkpoint ?? '-'}\n`,
+              `checkpoint ${summary.checkpoint ?? '-'}\n` +
+              (embedded ? `embedded ${embedded.images} images and ${embedded.sentences} sentences as model ${embedded.modelId}: try convirt search "..."\n` : ''),
           );
         }
         if (outcome.status === 'failed') throw new CliError(`pretraining run ${outcome.runId} failed: ${outcome.error}`);
