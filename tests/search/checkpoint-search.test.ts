@@ -20,7 +20,7 @@ import type { EmbedProgress } from '../../src-main/search/embed-pass';
 import { EmbeddingIndex } from '../../src-main/search/embedding-index';
 import { createServices } from '../../src-main/services/index';
 import type { SearchResponse } from '../../src-shared/contract/search';
-import { covidLibrary, covidSkip } from './covid-library';
+import { covidLibrary, covidSkip } from '../helpers/covid-library';
 
 const STUDIES = 8;
 

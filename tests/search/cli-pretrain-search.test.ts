@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import type { SearchResponse } from '../../src-shared/contract/search';
 import { CLI } from '../helpers/cli';
 import { tempDir } from '../helpers/temp';
-import { covidLibrary, covidSkip } from './covid-library';
+import { covidLibrary, covidSkip } from '../helpers/covid-library';
 
 function convirt(args: string[]) {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does).`);

@@ -3,8 +3,11 @@
  * cache entry (longest side 512) when there is one, else the file itself when it
  * is a plain JPEG / PNG (image + table layouts such as the COVID collection),
  * decoded to gray and fitted to the same longest side. Values in [0, 1].
+ * Evaluation, pretraining (ml/train/library-source.ts) and search read images
+ * through here, so every encoder sees the same pixels.
  */
 import sharp from 'sharp';
+import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Db } from '../../db/connection';
 import { DEFAULT_LONGEST_SIDE, cacheDirFor, cacheEntryPath, hasCacheEntry, readCacheEntry } from '../../ingest/cache/image-cache';
@@ -30,7 +33,16 @@ export function studyImages(db: Db, studyIds: readonly number[]): Map<number, St
 
 const PLAIN_IMAGES = new Set(['.jpg', '.jpeg', '.png']);
 
-export async function loadGrayImage(libraryPath: string, ref: StudyImageRef): Promise<GrayImage> {
+/** What reading an image needs: no study. */
+export type ImageRef = Pick<StudyImageRef, 'instanceId' | 'path' | 'contentHash'>;
+
+/** Whether loadGrayImage can read the image: a cache entry, or a plain JPEG / PNG file that exists. */
+export function canLoadGrayImage(libraryPath: string, ref: ImageRef): boolean {
+  if (hasCacheEntry(cacheDirFor(libraryPath), ref.contentHash, 0, DEFAULT_LONGEST_SIDE)) return true;
+  return PLAIN_IMAGES.has(extname(ref.path).toLowerCase()) && existsSync(ref.path);
+}
+
+export async function loadGrayImage(libraryPath: string, ref: ImageRef): Promise<GrayImage> {
   const cacheDir = cacheDirFor(libraryPath);
   if (hasCacheEntry(cacheDir, ref.contentHash, 0, DEFAULT_LONGEST_SIDE)) {
     const { info, samples } = await readCacheEntry(cacheEntryPath(cacheDir, ref.contentHash, 0, DEFAULT_LONGEST_SIDE));

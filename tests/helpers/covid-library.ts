@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { dirname, join } from 'node:path';
 import { openLibrary, type Db } from '../../src-main/db/connection';
 import { importLayout } from '../../src-main/ingest/layouts/index';
-import { tempDir } from '../helpers/temp';
+import { tempDir } from './temp';
 
 export const COVID_ROOT = join(__dirname, '../../../shared/data/covid-cxr');
 export const covidSkip = existsSync(join(COVID_ROOT, 'pairs.jsonl')) ? false : `${COVID_ROOT} is absent`;
