@@ -54,7 +54,12 @@ export function checkpointEmbedderProvider(db: Db, libraryPath: string): QueryEm
   const provider = (modelId: string): Promise<CheckpointEmbedder | null> => {
     if (loaded?.modelId !== modelId) {
       release();
-      loaded = { modelId, embedder: load(modelId) };
+      const embedder = load(modelId);
+      loaded = { modelId, embedder };
+      // A failed load is retried by the next query, not remembered.
+      embedder.catch(() => {
+        if (loaded?.embedder === embedder) loaded = null;
+      });
     }
     return loaded.embedder;
   };

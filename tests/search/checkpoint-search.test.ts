@@ -5,6 +5,7 @@
  * text search and find-similar through the services that every door shares.
  */
 import assert from 'node:assert/strict';
+import { renameSync } from 'node:fs';
 import { before, test } from 'node:test';
 import { EmbeddingsRepo } from '../../src-main/db/embeddings-repo';
 import { RunsRepo } from '../../src-main/jobs/runs-repo';
@@ -129,5 +130,17 @@ test('pretrain -> embed -> text search with best sentences, find similar from an
     assert.ok(!similarIds.includes(instances[0]!.studyId));
   } finally {
     services.close();
+  }
+
+  // A checkpoint folder gone (pruned, moved): stored vectors still answer find similar; text search says why it cannot.
+  renameSync(result.checkpoint, `${result.checkpoint}.moved`);
+  const without = createServices(path, 'cli');
+  try {
+    const text = await without.dispatch('search:text', { text: 'pleural effusion' });
+    assert.ok(!text.ok);
+    assert.match(text.error.message, /encoder cannot be loaded/);
+    assert.ok((await without.dispatch('search:similar', { instanceId: instances[0]!.instanceId })).ok);
+  } finally {
+    without.close();
   }
 });
