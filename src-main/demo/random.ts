@@ -3,6 +3,8 @@
  * image, report and labels depend only on the archive seed and its index.
  */
 
+import { mulberry32 } from '../../src-shared/random';
+
 /** A stream of uniform numbers in [0, 1) with helpers; deterministic per seed. */
 export interface Rng {
   (): number;
@@ -20,14 +22,7 @@ export interface Rng {
 
 /** mulberry32 wrapped with helpers: tiny, fast, good enough for synthetic data. */
 export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const rng = next as Rng;
   rng.range = (lo, hi) => lo + (hi - lo) * next();
   rng.int = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1));

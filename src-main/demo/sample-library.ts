@@ -4,19 +4,8 @@
  * marked `source = 'sample'` and have no image files. `convirt demo` uses the
  * synthetic DICOM archive instead (archive.ts, import-archive.ts).
  */
+import { mulberry32 } from '../../src-shared/random';
 import type { Db } from '../db/connection';
-
-/** mulberry32: tiny, fast, good enough for reproducible sample data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MODALITIES = [
   { modality: 'CR', description: 'CHEST PA AND LATERAL', bodyPart: 'CHEST' },
@@ -41,7 +30,7 @@ export interface SampleOptions {
 }
 
 export function seedSampleLibrary(db: Db, options: SampleOptions): { patients: number; studies: number } {
-  const rand = seededRandom(options.seed ?? 42);
+  const rand = mulberry32(options.seed ?? 42);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const patientCount = Math.max(1, Math.ceil(options.studies / 2));
   const insertPatient = db.prepare(

@@ -5,19 +5,12 @@
  * and scikit-learn can score exactly the same resamples.
  */
 
+import { mulberry32 as sharedMulberry32 } from '../../src-shared/random';
+
 /** Uniform floats in [0, 1) with 2^-32 resolution; deterministic per seed. */
 export type SeededRandom = () => number;
 
-export function mulberry32(seed: number): SeededRandom {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const mulberry32: (seed: number) => SeededRandom = sharedMulberry32;
 
 /** Integer in [0, n). */
 export function randomIndex(random: SeededRandom, n: number): number {

@@ -5,18 +5,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { mulberry32 } from '../../src-shared/random';
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, uniform in [0, 1). */
+export const rng = mulberry32;
 
 export const MUTATIONS = ['truncate', 'flip', 'length', 'delete', 'zero', 'header-flip'] as const;
 export type Mutation = (typeof MUTATIONS)[number];

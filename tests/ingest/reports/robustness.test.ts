@@ -7,18 +7,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseReport } from '../../../src-main/ingest/reports/index';
+import { mulberry32 } from '../../../src-shared/random';
 
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a failure can be replayed. */
+const random = mulberry32;
 
 const PIECES = [
   'FINDINGS:', 'Impression', 'IMPRESSION -', 'clinical history:', 'WET READ:', 'Comparison \u2014', 'CONCLUSION', 'TECHNIQUE:-',
