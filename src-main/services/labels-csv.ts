@@ -2,20 +2,11 @@
  * Label tables in CheXpert's convention: one row per study, one column per
  * observation, 1.0 positive, 0.0 negative, -1.0 uncertain, empty blank. Pure.
  */
-import type { ChexpertValue } from '../../src-shared/contract/labels';
+import { chexpertValueOf, type ChexpertValue } from '../../src-shared/contract/labels';
+
+export { chexpertValueOf };
 
 const TO_CSV: Record<ChexpertValue, string> = { positive: '1.0', negative: '0.0', uncertain: '-1.0' };
-
-/** '1', '1.0', '0', '-1', ... to a value; '' to null (blank); anything else to undefined (invalid). */
-export function chexpertValueOf(cell: string): ChexpertValue | null | undefined {
-  const text = cell.trim();
-  if (text === '') return null;
-  const n = Number(text);
-  if (n === 1) return 'positive';
-  if (n === 0) return 'negative';
-  if (n === -1) return 'uncertain';
-  return undefined;
-}
 
 function csvCell(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

@@ -28,6 +28,21 @@ export const CHEXPERT_SCHEMA_NAME = 'CheXpert';
 
 /** Values of a CheXpert observation; "blank" (not mentioned) is the absence of a label. */
 export const ChexpertValue = z.enum(['positive', 'negative', 'uncertain']);
+
+/**
+ * A table cell in CheXpert's coding to a value: 1 / 1.0 positive, 0 negative,
+ * -1 uncertain; blank gives null (no label); anything else undefined (invalid),
+ * so the caller can reject the row.
+ */
+export function chexpertValueOf(cell: string | undefined): z.infer<typeof ChexpertValue> | null | undefined {
+  const text = (cell ?? '').trim();
+  if (text === '') return null;
+  const n = Number(text);
+  if (n === 1) return 'positive';
+  if (n === 0) return 'negative';
+  if (n === -1) return 'uncertain';
+  return undefined;
+}
 export type ChexpertValue = z.infer<typeof ChexpertValue>;
 
 export const LabelSchema = z.object({

@@ -40,8 +40,8 @@ export type LabelSchemaKind = 'binary' | 'multiclass' | 'multilabel' | 'chexpert
 export interface LabelSchemaDef {
   name: string;
   kind: LabelSchemaKind;
-  /** multiclass: { label, classes }; chexpert: { observations, values }. Stored as definition_json. */
-  definition: { label?: string; classes?: string[]; observations?: readonly string[]; values?: readonly string[] };
+  /** multiclass: { label, classes }; chexpert: { labels, values }, as the labels service reads it. Stored as definition_json. */
+  definition: { label?: string; classes?: string[]; labels?: readonly string[]; values?: readonly string[] };
 }
 
 /** A file or table row that did not make it into the library. */

@@ -69,7 +69,7 @@ test('a CheXpert folder imports studies, views and the 14 observations; bad rows
   ]);
   const labels = db.prepare(`
     SELECT p.patient_id AS patient, l.label, l.value FROM labels l JOIN label_schemas ls ON ls.id = l.schema_id JOIN studies s ON s.id = l.study_id
-    JOIN patients p ON p.id = s.patient_id WHERE ls.name = 'chexpert' AND ls.kind = 'chexpert' AND l.source = 'imported' ORDER BY patient, l.label`).all();
+    JOIN patients p ON p.id = s.patient_id WHERE ls.name = 'CheXpert' AND ls.kind = 'chexpert' AND l.source = 'imported' ORDER BY patient, l.label`).all();
   assert.deepEqual(labels, [
     { patient: 'patient00001', label: 'Cardiomegaly', value: 'positive' },
     { patient: 'patient00001', label: 'Edema', value: 'uncertain' },

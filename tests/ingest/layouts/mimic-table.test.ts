@@ -55,7 +55,7 @@ test('a MIMIC-CXR-JPG tree imports images, text reports, CheXpert labels, views 
     { patient: '11000011', date: null, source: 'mimic', views: null, sections: 'IMPRESSION', impression: 'Small left effusion. | No pneumothorax.', reportSource: 'txt' },
   ]);
   assert.deepEqual(
-    db.prepare("SELECT l.label, l.value FROM labels l JOIN label_schemas ls ON ls.id = l.schema_id WHERE ls.name = 'chexpert' ORDER BY l.study_id, l.label").all(),
+    db.prepare("SELECT l.label, l.value FROM labels l JOIN label_schemas ls ON ls.id = l.schema_id WHERE ls.name = 'CheXpert' ORDER BY l.study_id, l.label").all(),
     [
       { label: 'No Finding', value: 'positive' },
       { label: 'Pleural Effusion', value: 'positive' },
