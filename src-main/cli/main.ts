@@ -5,6 +5,7 @@ import { storageError } from '../db/errors';
 import { configureLog } from '../log';
 import { APP_VERSION } from '../version';
 import { demoCommand } from './commands/demo';
+import { embedCommand } from './commands/embed';
 import { evalCommand } from './commands/eval';
 import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
@@ -21,7 +22,7 @@ export function buildProgram(): Command {
     .version(APP_VERSION)
     .showHelpAfterError()
     .exitOverride();
-  for (const cmd of [serveCommand(), demoCommand(), studiesCommand(), importCommand(), pretrainCommand(), evalCommand(), infoCommand(), backendCommand(), searchCommand(), exportCommand()]) {
+  for (const cmd of [serveCommand(), demoCommand(), studiesCommand(), importCommand(), pretrainCommand(), embedCommand(), evalCommand(), infoCommand(), backendCommand(), searchCommand(), exportCommand()]) {
     program.addCommand(cmd.exitOverride());
   }
   return program;

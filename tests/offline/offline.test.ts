@@ -20,7 +20,7 @@ export function outboundAttempts(trace: string): string[] {
     .filter((line) => !LOOPBACK.some((re) => re.test(line)));
 }
 
-test('the pipeline attempts no outbound connection with only loopback available', () => {
+test('the pipeline (demo import, pretrain, embed, search, browser mode) attempts no outbound connection with only loopback available', () => {
   for (const tool of ['unshare', 'strace', 'ip']) {
     assert.equal(spawnSync('which', [tool]).status, 0, `${tool} is required (root, util-linux, strace, iproute2; .ci/run installs them)`);
   }
@@ -38,6 +38,10 @@ test('the pipeline attempts no outbound connection with only loopback available'
   assert.ok(/connect\(\d+, \{sa_family=AF_INET/.test(log), 'expected the loopback bridge connections to show in the trace');
   assert.deepEqual(outboundAttempts(log), []);
   assert.equal(JSON.parse(readFileSync(join(work, 'bridge.json'), 'utf8')).value.items.length, 3);
+  const pretrain = JSON.parse(readFileSync(join(work, 'pretrain.json'), 'utf8')) as { status: string; embedded: { images: number } };
+  assert.equal(pretrain.status, 'done');
+  assert.ok(pretrain.embedded.images > 0);
+  assert.equal(JSON.parse(readFileSync(join(work, 'search.json'), 'utf8')).hits.length, 3);
 });
 
 test('the trace check itself flags an outbound attempt', () => {

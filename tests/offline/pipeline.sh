@@ -7,9 +7,19 @@ cli=$1
 work=$2
 lib=$work/library.sqlite
 
-node "$cli" demo --no-serve --library "$lib" --json >"$work/demo.json"
+# Generate and import the demo archive (small), pretrain a tiny model, embed, search.
+node "$cli" demo --no-serve --library "$lib" --studies 12 --image-size 64 --json >"$work/demo.json"
 node "$cli" studies --library "$lib" --json >"$work/studies.json"
 node "$cli" info --library "$lib" --json >"$work/info.json"
+cat >"$work/tiny.json" <<'JSON'
+{ "seed": 5, "image": { "encoder": { "depth": 18, "widthMultiplier": 0.0625 }, "size": 32 },
+  "text": { "vocabSize": 300, "hiddenSize": 16, "numLayers": 1, "numHeads": 2, "intermediateSize": 32, "maxTokens": 32 },
+  "heads": { "hiddenDim": 16, "outputDim": 8 }, "batchSize": 4, "epochs": 1,
+  "validation": { "fraction": 0.25 }, "earlyStopping": { "patience": 1, "minDelta": 0, "minEpochs": 0 } }
+JSON
+node "$cli" pretrain --library "$lib" --config "$work/tiny.json" --backend cpu --json >"$work/pretrain.json"
+node "$cli" embed --library "$lib" --backend cpu --json >"$work/embed.json"
+node "$cli" search "pleural effusion" --library "$lib" --k 3 --json >"$work/search.json"
 
 # Browser mode: serve, then fetch the study list through the bridge.
 node "$cli" serve --library "$lib" --json >"$work/serve.json" &

@@ -52,4 +52,23 @@ test('convirt pretrain embeds the library; convirt search "pleural effusion" ran
   const table = convirt(['search', 'pleural effusion', '--library', path, '--k', '3']);
   assert.equal(table.status, 0, table.stderr);
   assert.match(table.stdout, /3 studies from 8 images of model run-/);
+
+  // Studies that arrive later (here: three whose vectors are removed) are embedded by `convirt embed`, and only they.
+  const Database = (await import('better-sqlite3')).default;
+  const raw = new Database(path);
+  const removed = raw.prepare("DELETE FROM embeddings WHERE kind = 'image' AND id IN (SELECT id FROM embeddings WHERE kind = 'image' ORDER BY id LIMIT 3)").run().changes;
+  raw.close();
+  assert.equal(removed, 3);
+  const embed = convirt(['embed', '--library', path, '--backend', 'cpu', '--json']);
+  assert.equal(embed.status, 0, embed.stderr);
+  assert.deepEqual(JSON.parse(embed.stdout), { modelId: summary.embedded.modelId, images: 3, sentences: 0 });
+  const again = convirt(['embed', '--library', path, '--backend', 'cpu', '--json']);
+  assert.deepEqual(JSON.parse(again.stdout), { modelId: summary.embedded.modelId, images: 0, sentences: 0 });
+});
+
+test('convirt embed on a library with no pretrained model says to pretrain first', () => {
+  const lib = join(tempDir(), 'empty.sqlite');
+  const r = convirt(['embed', '--library', lib]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /run `convirt pretrain` first/);
 });
