@@ -160,14 +160,11 @@ export function getStudy(db: Db, id: number): StudyDetail | null {
   };
 }
 
-export function libraryStats(db: Db): LibraryStats {
+export type LibraryCounts = Omit<LibraryStats, 'modalities'>;
+
+/** Rows per table of the study hierarchy, reports and labels. */
+export function libraryCounts(db: Db): LibraryCounts {
   const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-  const modalities = db
-    .prepare(
-      `SELECT se.modality AS modality, count(DISTINCT se.study_id) AS studies FROM series se
-       WHERE se.modality IS NOT NULL GROUP BY se.modality ORDER BY studies DESC, modality`,
-    )
-    .all() as { modality: string; studies: number }[];
   return {
     patients: count('patients'),
     studies: count('studies'),
@@ -175,6 +172,15 @@ export function libraryStats(db: Db): LibraryStats {
     instances: count('instances'),
     reports: count('reports'),
     labels: count('labels'),
-    modalities,
   };
+}
+
+export function libraryStats(db: Db): LibraryStats {
+  const modalities = db
+    .prepare(
+      `SELECT se.modality AS modality, count(DISTINCT se.study_id) AS studies FROM series se
+       WHERE se.modality IS NOT NULL GROUP BY se.modality ORDER BY studies DESC, modality`,
+    )
+    .all() as { modality: string; studies: number }[];
+  return { ...libraryCounts(db), modalities };
 }

@@ -8,6 +8,7 @@ import type { Db } from '../db/connection';
 import { IngestRepo } from '../db/ingest-repo';
 import type { DicomMetadata } from './dicom/metadata';
 import type { RejectionReason } from './rejection';
+import { libraryCounts, type LibraryCounts } from '../db/studies-repo';
 
 export interface ExaminedImage {
   path: string;
@@ -107,15 +108,7 @@ export class ImportStore {
     return this.db.prepare("SELECT path, reason, detail FROM import_files WHERE status = 'rejected' ORDER BY path").all() as RejectedEntry[];
   }
 
-  counts(): { patients: number; studies: number; series: number; instances: number; reports: number; labels: number } {
-    const count = (table: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    return {
-      patients: count('patients'),
-      studies: count('studies'),
-      series: count('series'),
-      instances: count('instances'),
-      reports: count('reports'),
-      labels: count('labels'),
-    };
+  counts(): LibraryCounts {
+    return libraryCounts(this.db);
   }
 }
