@@ -57,7 +57,14 @@ function toSummary(row: StudyRow): StudySummary {
   };
 }
 
-function whereClause(filters: StudyFilters): { sql: string; params: Record<string, unknown> } {
+/**
+ * SQL conditions on `studies s` for the filters the library list and search
+ * share (modality, date range, report presence); callers add their own.
+ */
+export function studyFilterConditions(filters: Pick<StudyFilters, 'modality' | 'dateFrom' | 'dateTo' | 'hasReport'>): {
+  parts: string[];
+  params: Record<string, unknown>;
+} {
   const parts: string[] = [];
   const params: Record<string, unknown> = {};
   if (filters.modality !== undefined) {
@@ -75,6 +82,11 @@ function whereClause(filters: StudyFilters): { sql: string; params: Record<strin
   if (filters.hasReport !== undefined) {
     parts.push(`${filters.hasReport ? '' : 'NOT '}EXISTS (SELECT 1 FROM reports r WHERE r.study_id = s.id)`);
   }
+  return { parts, params };
+}
+
+function whereClause(filters: StudyFilters): { sql: string; params: Record<string, unknown> } {
+  const { parts, params } = studyFilterConditions(filters);
   if (filters.text !== undefined && filters.text.trim() !== '') {
     parts.push(
       `(instr(lower(coalesce(p.patient_id, '')), @text) > 0 OR instr(lower(coalesce(s.description, '')), @text) > 0 OR instr(lower(coalesce(s.accession_number, '')), @text) > 0)`,

@@ -6,26 +6,11 @@
  */
 import type { SearchFilters } from '../../src-shared/contract/search';
 import type { Db } from '../db/connection';
+import { studyFilterConditions } from '../db/studies-repo';
 
 /** undefined when no filter is set (every study allowed). */
 export function allowedStudyIds(db: Db, filters: SearchFilters): Set<number> | undefined {
-  const parts: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (filters.modality !== undefined) {
-    parts.push('EXISTS (SELECT 1 FROM series se WHERE se.study_id = s.id AND se.modality = @modality)');
-    params.modality = filters.modality;
-  }
-  if (filters.dateFrom !== undefined) {
-    parts.push('s.study_date >= @dateFrom');
-    params.dateFrom = filters.dateFrom;
-  }
-  if (filters.dateTo !== undefined) {
-    parts.push('s.study_date <= @dateTo');
-    params.dateTo = filters.dateTo;
-  }
-  if (filters.hasReport !== undefined) {
-    parts.push(`${filters.hasReport ? '' : 'NOT '}EXISTS (SELECT 1 FROM reports r WHERE r.study_id = s.id)`);
-  }
+  const { parts, params } = studyFilterConditions(filters);
   if (filters.label !== undefined) {
     const { name, value } = filters.label;
     params.labelName = name;
