@@ -90,15 +90,18 @@ export class SemanticSearch {
     const top = images.searchStudies(query, { k: request.k, allowedStudyIds: allowed, excludeStudyId });
     const sentences = this.index(modelId, 'sentence');
     const studyOf = this.db.prepare('SELECT study_date AS studyDate, modalities, description FROM studies WHERE id = ?');
+    // "index" counts the sentences before it, as the viewer lists them (ORDER BY ordinal).
     const sentenceOf = this.db.prepare(
-      'SELECT report_id AS reportId, text, start_offset AS start, end_offset AS end FROM report_sentences WHERE id = ?',
+      `SELECT report_id AS reportId, text, start_offset AS start, end_offset AS end,
+        (SELECT count(*) FROM report_sentences o WHERE o.report_id = rs.report_id AND o.ordinal < rs.ordinal) AS "index"
+       FROM report_sentences rs WHERE id = ?`,
     );
     const hits: SearchHit[] = top.map((hit) => {
       const study = studyOf.get(hit.studyId) as Pick<SearchHit, 'studyDate' | 'modalities' | 'description'>;
       const best = sentences.bestRowOfStudy(query, hit.studyId);
       const sentenceId = best ? sentences.sentenceIds[best.row]! : 0;
       const sentence = best
-        ? (sentenceOf.get(sentenceId) as { reportId: number; text: string; start: number; end: number } | undefined)
+        ? (sentenceOf.get(sentenceId) as { reportId: number; text: string; start: number; end: number; index: number } | undefined)
         : undefined;
       return {
         studyId: hit.studyId,
@@ -113,7 +116,8 @@ export class SemanticSearch {
     return { modelId, query: kind, searched: images.rows, tookMs: performance.now() - started, hits };
   }
 
-  private resolveModel(requested: string | undefined): string {
+  /** The requested model id, or the most recently embedded one; not_found when there is none. */
+  resolveModel(requested: string | undefined): string {
     const models = this.models();
     if (models.length === 0) {
       throw new AppError(
@@ -128,7 +132,7 @@ export class SemanticSearch {
     return requested;
   }
 
-  private async requireEmbedder(modelId: string, purpose: string): Promise<QueryEmbedder> {
+  async requireEmbedder(modelId: string, purpose: string): Promise<QueryEmbedder> {
     const embedder = await this.embedderFor(modelId);
     if (!embedder) {
       throw new AppError('not_implemented', `Model "${modelId}" has stored embeddings, but its encoder cannot be loaded to ${purpose}.`);

@@ -6,16 +6,25 @@
  */
 import type { ServiceImpl } from '../../src-shared/contract/index';
 import type { Db } from '../db/connection';
+import { ArchiveMap } from '../search/archive-map';
 import type { QueryEmbedderProvider } from '../search/query-embedder';
 import { SemanticSearch } from '../search/semantic-search';
+import { ZeroShot } from '../search/zero-shot';
 
 export const NO_QUERY_EMBEDDER: QueryEmbedderProvider = () => null;
 
 export function createSearchService(db: Db, embedderFor: QueryEmbedderProvider = NO_QUERY_EMBEDDER): ServiceImpl['search'] {
   const search = new SemanticSearch(db, embedderFor);
+  const archiveMap = new ArchiveMap(db);
+  const zeroShot = new ZeroShot(db);
   return {
     text: (input) => search.text(input),
     similar: (input) => search.similar(input),
     models: () => search.models(),
+    map: (input) => archiveMap.map(search.resolveModel(input.modelId), input),
+    zeroShot: async (input) => {
+      const modelId = search.resolveModel(input.modelId);
+      return zeroShot.suggest(modelId, await search.requireEmbedder(modelId, 'embed the label prompts'), input);
+    },
   };
 }
