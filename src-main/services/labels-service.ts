@@ -1,16 +1,22 @@
 /**
- * Labels: the built-in CheXpert schema, a study's labels (a person's label
- * wins over an imported one), each change saved at once with who and when,
- * the next / previous / next unlabelled study, progress, and CSV import and
- * export in CheXpert's convention.
+ * Labels: the built-in CheXpert schema and those made in the UI, a study's
+ * labels (a person's label wins over an imported one), each change saved at
+ * once with who and when, suggestions from the report labeller and their
+ * acceptance, the next / previous / next unlabelled study, progress, and CSV
+ * import and export.
  */
 import { parse } from 'csv-parse/sync';
 import { userInfo } from 'node:os';
 import type { ServiceImpl } from '../../src-shared/contract/index';
-import { CHEXPERT_OBSERVATIONS, CHEXPERT_SCHEMA_NAME, ChexpertValue, type LabelSchema, type StudyLabel, type StudyLabels } from '../../src-shared/contract/labels';
+import type { LabelSchema, StudyLabel, StudyLabels } from '../../src-shared/contract/labels';
 import { AppError } from '../../src-shared/result';
 import type { Db } from '../db/connection';
-import { chexpertCsv, chexpertValueOf, STUDY_KEY_COLUMNS } from './labels-csv';
+import type { EventHub } from './events';
+import { createSchema, ensureBuiltInSchemas, listSchemas, schemaById } from './label-schemas';
+import { SuggestionStore } from './label-suggestions';
+import { schemaCsv, schemaValueOf, STUDY_KEY_COLUMNS } from './labels-csv';
+
+export { ensureBuiltInSchemas };
 
 /** Labels people see and count: suggestions become labels only once accepted. */
 const COUNTED = "source IN ('human', 'imported')";
@@ -24,32 +30,6 @@ export function currentUser(): string {
   }
 }
 
-export function ensureBuiltInSchemas(db: Db): void {
-  db.prepare(
-    `INSERT INTO label_schemas (name, kind, definition_json, built_in) VALUES (?, 'chexpert', ?, 1) ON CONFLICT(name) DO NOTHING`,
-  ).run(CHEXPERT_SCHEMA_NAME, JSON.stringify({ labels: CHEXPERT_OBSERVATIONS, values: ChexpertValue.options }));
-}
-
-function listSchemas(db: Db): LabelSchema[] {
-  const rows = db.prepare('SELECT id, name, kind, definition_json, built_in FROM label_schemas ORDER BY built_in DESC, id').all() as {
-    id: number;
-    name: string;
-    kind: LabelSchema['kind'];
-    definition_json: string;
-    built_in: number;
-  }[];
-  return rows.map((r) => {
-    const definition = JSON.parse(r.definition_json) as { labels?: string[]; values?: string[] };
-    return { id: r.id, name: r.name, kind: r.kind, labels: definition.labels ?? [], values: definition.values ?? [], builtIn: r.built_in === 1 };
-  });
-}
-
-function schemaById(db: Db, schemaId: number): LabelSchema {
-  const schema = listSchemas(db).find((s) => s.id === schemaId);
-  if (!schema) throw new AppError('not_found', `No label schema with id ${schemaId}.`);
-  return schema;
-}
-
 function assertStudy(db: Db, studyId: number): void {
   if (!db.prepare('SELECT 1 FROM studies WHERE id = ?').get(studyId)) throw new AppError('not_found', `No study with id ${studyId} in this library.`);
 }
@@ -60,13 +40,14 @@ function progress(db: Db, schemaId: number): StudyLabels['progress'] {
   return { labelled, total };
 }
 
-function studyLabels(db: Db, studyId: number, schemaId: number): StudyLabels {
+function studyLabels(db: Db, studyId: number, schemaId: number, suggestions: SuggestionStore): StudyLabels {
   const rows = db
     .prepare(`SELECT label, value, source, author, created_at AS at FROM labels WHERE study_id = ? AND schema_id = ? AND ${COUNTED} ORDER BY label, source = 'human' DESC`)
     .all(studyId, schemaId) as StudyLabel[];
   const effective = new Map<string, StudyLabel>();
   for (const row of rows) if (!effective.has(row.label)) effective.set(row.label, row);
-  return { studyId, schemaId, labels: [...effective.values()], progress: progress(db, schemaId) };
+  const open = suggestions.forStudy(schemaById(db, schemaId), studyId);
+  return { studyId, schemaId, labels: [...effective.values()], suggestions: open, progress: progress(db, schemaId) };
 }
 
 function importCsv(db: Db, schema: LabelSchema, csv: string, author: string) {
@@ -79,8 +60,11 @@ function importCsv(db: Db, schema: LabelSchema, csv: string, author: string) {
   const header = Object.keys(records[0] ?? {});
   const keyColumn = STUDY_KEY_COLUMNS.find((c) => header.includes(c));
   if (!keyColumn) throw new AppError('bad_request', `The label CSV needs a study column (${STUDY_KEY_COLUMNS.join(', ')}); it has ${header.join(', ') || 'no header'}.`);
-  const labelColumns = header.filter((h) => schema.labels.includes(h));
-  if (labelColumns.length === 0) throw new AppError('bad_request', `The label CSV has none of the ${schema.name} columns.`);
+  // A generic "study, label" table fills a one-label schema from its `label` column.
+  const single = schema.labels.length === 1 && !header.includes(schema.labels[0]!) && header.includes('label');
+  const labelColumns = single ? ['label'] : header.filter((h) => schema.labels.includes(h));
+  if (labelColumns.length === 0) throw new AppError('bad_request', `The label CSV has none of the ${schema.name} columns (${schema.labels.join(', ')}).`);
+  const labelOf = (column: string): string => (single ? schema.labels[0]! : column);
   const findStudy = db.prepare(keyColumn === 'study_id' ? 'SELECT id FROM studies WHERE id = ?' : 'SELECT id FROM studies WHERE study_uid = ?');
   const upsert = db.prepare(`INSERT INTO labels (study_id, schema_id, label, value, source, author) VALUES (?, ?, ?, ?, 'imported', ?)
     ON CONFLICT (study_id, schema_id, label, source) DO UPDATE SET value = excluded.value, author = excluded.author, created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`);
@@ -93,9 +77,9 @@ function importCsv(db: Db, schema: LabelSchema, csv: string, author: string) {
       const key = record[keyColumn] ?? '';
       const study = findStudy.get(keyColumn === 'study_id' ? Number(key) : key) as { id: number } | undefined;
       if (!study) return void skipped.push({ line, reason: `no study ${keyColumn} = ${key.slice(0, 80)} in this library` });
-      const values = labelColumns.map((label) => [label, chexpertValueOf(record[label] ?? '')] as const);
+      const values = labelColumns.map((column) => [labelOf(column), schemaValueOf(schema, record[column] ?? '')] as const);
       const bad = values.find(([, v]) => v === undefined);
-      if (bad) return void skipped.push({ line, reason: `"${bad[0]}" is not 1, 0, -1 or empty` });
+      if (bad) return void skipped.push({ line, reason: `"${bad[0]}" is not ${schema.kind === 'chexpert' ? '1, 0, -1' : schema.values.join(', ')} or empty` });
       for (const [label, value] of values) {
         if (value) {
           upsert.run(study.id, schema.id, label, value, author);
@@ -108,7 +92,8 @@ function importCsv(db: Db, schema: LabelSchema, csv: string, author: string) {
   return { imported, studies, skipped };
 }
 
-export function createLabelsService(db: Db, author: string): ServiceImpl['labels'] {
+/** `events`, when given, receives the progress of labels:suggestAll. */
+export function createLabelsService(db: Db, author: string, events?: EventHub): ServiceImpl['labels'] {
   // On first use, not at start: a library opened only to browse is not written to.
   let seeded = false;
   const seed = () => {
@@ -118,13 +103,15 @@ export function createLabelsService(db: Db, author: string): ServiceImpl['labels
   const upsertHuman = db.prepare(`INSERT INTO labels (study_id, schema_id, label, value, source, author) VALUES (?, ?, ?, ?, 'human', ?)
     ON CONFLICT (study_id, schema_id, label, source) DO UPDATE SET value = excluded.value, author = excluded.author, created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`);
   const clear = db.prepare(`DELETE FROM labels WHERE study_id = ? AND schema_id = ? AND label = ? AND ${COUNTED}`);
+  const suggestions = new SuggestionStore(db);
+  const read = (studyId: number, schemaId: number): StudyLabels => studyLabels(db, studyId, schemaId, suggestions);
   return {
     schemas: () => (seed(), listSchemas(db)),
     forStudy: ({ studyId, schemaId }) => {
       seed();
       schemaById(db, schemaId);
       assertStudy(db, studyId);
-      return studyLabels(db, studyId, schemaId);
+      return read(studyId, schemaId);
     },
     set: ({ studyId, schemaId, label, value }) => {
       seed();
@@ -137,7 +124,7 @@ export function createLabelsService(db: Db, author: string): ServiceImpl['labels
         if (value === null) clear.run(studyId, schemaId, label);
         else upsertHuman.run(studyId, schemaId, label, value, author);
       })();
-      return studyLabels(db, studyId, schemaId);
+      return read(studyId, schemaId);
     },
     neighbour: ({ schemaId, studyId, direction }) => {
       const unlabelled = `NOT EXISTS (SELECT 1 FROM labels l WHERE l.study_id = s.id AND l.schema_id = @schemaId AND l.${COUNTED})`;
@@ -162,8 +149,37 @@ export function createLabelsService(db: Db, author: string): ServiceImpl['labels
         entry.values.set(r.label, r.value); // the human row sorts last and wins
         byStudy.set(r.id, entry);
       }
-      return { csv: chexpertCsv(schema.labels, [...byStudy.values()]), rows: byStudy.size };
+      return { csv: schemaCsv(schema, [...byStudy.values()]), rows: byStudy.size };
     },
     importCsv: ({ schemaId, csv }) => (seed(), importCsv(db, schemaById(db, schemaId), csv, author)),
+    createSchema: (input) => (seed(), createSchema(db, input)),
+    suggest: ({ studyId, schemaId }) => {
+      seed();
+      assertStudy(db, studyId);
+      suggestions.suggestStudy(schemaById(db, schemaId), studyId);
+      return read(studyId, schemaId);
+    },
+    suggestAll: ({ schemaId }) => {
+      seed();
+      const schema = schemaById(db, schemaId);
+      const job = { jobId: `suggest-${schemaId}-${Date.now()}`, kind: 'suggest-labels' };
+      const started = performance.now();
+      events?.emit({ type: 'started', ...job, total: null });
+      const result = suggestions.suggestAll(schema, (done, total) => {
+        const rate = done / Math.max(1e-3, (performance.now() - started) / 1000);
+        events?.emit({ type: 'progress', ...job, done, total, rate, etaSeconds: (total - done) / rate });
+      });
+      events?.emit({ type: 'done', ...job, summary: result });
+      return result;
+    },
+    accept: ({ studyId, schemaId, labels }) => {
+      seed();
+      const schema = schemaById(db, schemaId);
+      assertStudy(db, studyId);
+      const unknown = labels?.find((l) => !schema.labels.includes(l));
+      if (unknown) throw new AppError('bad_request', `"${unknown}" is not a label of ${schema.name}.`);
+      suggestions.accept(schema, studyId, author, labels);
+      return read(studyId, schemaId);
+    },
   };
 }
