@@ -18,7 +18,7 @@ import type { GrayImage } from '../ml/augment/image';
 import { resizeOnly } from '../ml/augment/image-augment';
 import { WordPieceTokenizer } from '../ml/text/wordpiece';
 import { latestCheckpoint, readCheckpointConfig } from '../ml/train/checkpoint';
-import { IMAGE_MEAN, IMAGE_STD, createConvirtModel, type ConvirtModel } from '../ml/train/model';
+import { createConvirtModel, type ConvirtModel } from '../ml/train/model';
 import { VOCAB_FILE } from '../ml/train/tokenizer';
 import { readSafetensors } from '../ml/weights/safetensors';
 import { loadStateDict } from '../ml/weights/state-dict';
@@ -94,10 +94,7 @@ export function loadCheckpointEmbedder(db: Db, libraryPath: string, checkpointPa
     // [N, S, S, 1] in [0, 1], resized as the trainer's validation views.
     const pixels = new Float32Array(images.length * size * size);
     images.forEach((image, n) => pixels.set(resizeOnly(image, size).data, n * size * size));
-    const out = tf.tidy(() => {
-      const normalised = tf.div(tf.sub(tf.tensor4d(pixels, [images.length, size, size, 1]), IMAGE_MEAN), IMAGE_STD) as tf.Tensor4D;
-      return model.imageHead.apply(model.image.apply(normalised, false));
-    });
+    const out = tf.tidy(() => model.embedImages(tf.tensor4d(pixels, [images.length, size, size, 1]), false));
     return normalisedRows(out);
   };
 

@@ -16,5 +16,5 @@ export interface AugmentRequest {
 
 parentPort?.on('message', (request: AugmentRequest) => {
   const views = request.pairs.map((pair, k) => makeView(pair, request.indices[k]!, request.epoch, request.options));
-  parentPort!.postMessage({ id: request.id, views }, views.map((v) => v.image.buffer as ArrayBuffer));
+  parentPort!.postMessage({ id: request.id, views }, views.flatMap((v) => [v.image.buffer as ArrayBuffer, ...(v.image2 ? [v.image2.buffer as ArrayBuffer] : [])]));
 });

@@ -44,6 +44,13 @@ const TextSpec = z
 export const TrainConfig = z
   .object({
     preset: z.string().default('custom'),
+    /**
+     * 'convirt': image-text contrastive (the paper). 'simclr': image-only
+     * contrastive between two augmented views (NT-Xent), the paper's strongest
+     * image-only baseline, on the same engine, encoder and augmentations; the
+     * text side is ignored.
+     */
+    method: z.enum(['convirt', 'simclr']).default('convirt'),
     seed: z.number().int().nonnegative().default(0),
     image: z
       .object({
@@ -55,7 +62,13 @@ export const TrainConfig = z
       .strict(),
     text: TextSpec,
     heads: z
-      .object({ hiddenDim: z.number().int().positive(), outputDim: z.number().int().positive(), linear: z.boolean().default(false) })
+      .object({
+        hiddenDim: z.number().int().positive(),
+        outputDim: z.number().int().positive(),
+        linear: z.boolean().default(false),
+        /** BatchNorm1d in the heads (see projection-head.ts): for encoders trained from scratch. */
+        batchNorm: z.boolean().default(false),
+      })
       .strict(),
     loss: z
       .object({
@@ -67,6 +80,12 @@ export const TrainConfig = z
         tauMax: z.number().positive().default(1),
         /** Mask pairs sharing a patient or an identical text out of each other's denominators. */
         maskFalseNegatives: z.boolean().default(false),
+        /**
+         * Hybrid (issue "Label efficiency"): weight w of an image-image NT-Xent
+         * term between two views, L = (1 - w) L_ConVIRT + w L_NT-Xent, at the
+         * same tau. 0: the paper's loss. Ignored by method 'simclr' (w = 1).
+         */
+        imageWeight: z.number().min(0).max(1).default(0),
       })
       .strict(),
     optimizer: z

@@ -78,11 +78,15 @@ export interface ViewOptions {
   imageSize: number;
   augment: ImageAugmentConfig;
   sampling: TextSampling;
+  /** Also draw a second, independently augmented image view (SimCLR and the hybrid image-image term). */
+  secondView?: boolean;
 }
 
 export interface PairView {
   /** imageSize x imageSize, single channel. */
   image: Float32Array;
+  /** The second view, when ViewOptions.secondView; same size. */
+  image2?: Float32Array;
   text: string;
   patientKey: string;
 }
@@ -90,7 +94,9 @@ export interface PairView {
 /**
  * The augmented views of one pair. Training views draw from (seed, epoch,
  * index); validation views are unaugmented images with a text drawn from
- * (seed, index) only, so the validation loss compares like with like.
+ * (seed, index) only, so the validation loss compares like with like. A
+ * second image view draws from its own stream; in validation it is augmented
+ * (from (seed, index)), since two unaugmented views would be identical.
  */
 export function makeView(pair: TrainingPair, index: number, epoch: number | 'validation', options: ViewOptions): PairView {
   const training = epoch !== 'validation';
@@ -103,7 +109,14 @@ export function makeView(pair: TrainingPair, index: number, epoch: number | 'val
     training && options.augment.enabled
       ? applyImageAugment(image, sampleImageAugment(rng, options.augment, image.width, image.height), options.imageSize)
       : resizeOnly(image, options.imageSize);
-  return { image: out.data, text: sampleReportText(rng, pair.reportText, pair.sections, options.sampling), patientKey: pair.patientKey };
+  const view: PairView = { image: out.data, text: sampleReportText(rng, pair.reportText, pair.sections, options.sampling), patientKey: pair.patientKey };
+  if (options.secondView) {
+    const second = new Rng(training ? mixSeed(options.seed, 0x5ec0, epoch, index) : mixSeed(options.seed, 0x5ec1, index));
+    view.image2 = options.augment.enabled
+      ? applyImageAugment(image, sampleImageAugment(second, options.augment, image.width, image.height), options.imageSize).data
+      : resizeOnly(image, options.imageSize).data;
+  }
+  return view;
 }
 
 export interface BatchViews {

@@ -38,6 +38,8 @@ export interface ConvirtModel {
    * dropoutSeed seeds the text encoder's dropout masks (one per step, so a resumed run repeats them).
    */
   forward(images: tf.Tensor4D, ids: tf.Tensor2D, mask: tf.Tensor2D, training: boolean, dropoutSeed?: number): { v: tf.Tensor2D; u: tf.Tensor2D };
+  /** images [N, S, S, 1] in [0, 1] -> v [N, outputDim] (f_v then g_v). */
+  embedImages(images: tf.Tensor4D, training: boolean): tf.Tensor2D;
   /** The temperature option of convirtLoss for this model. */
   tau(): ConvirtLossOptions['tau'];
   dispose(): void;
@@ -74,8 +76,8 @@ export function createConvirtModel(config: TrainConfig): ConvirtModel {
     });
   }
   const heads = config.heads;
-  const imageHead = new ProjectionHead({ inputDim: resnetFeatures(image.config), hiddenDim: heads.hiddenDim, outputDim: heads.outputDim, linear: heads.linear }, mixSeed(seed, 3));
-  const textHead = new ProjectionHead({ inputDim: t.hiddenSize, hiddenDim: heads.hiddenDim, outputDim: heads.outputDim, linear: heads.linear }, mixSeed(seed, 4));
+  const imageHead = new ProjectionHead({ inputDim: resnetFeatures(image.config), hiddenDim: heads.hiddenDim, outputDim: heads.outputDim, linear: heads.linear, batchNorm: heads.batchNorm }, mixSeed(seed, 3));
+  const textHead = new ProjectionHead({ inputDim: t.hiddenSize, hiddenDim: heads.hiddenDim, outputDim: heads.outputDim, linear: heads.linear, batchNorm: heads.batchNorm }, mixSeed(seed, 4));
 
   const state = new ModelState();
   adopt(state, 'image_encoder.', image.state);
@@ -84,8 +86,15 @@ export function createConvirtModel(config: TrainConfig): ConvirtModel {
   adopt(state, 'text_projection.', textHead.state);
   const logInverseTau = config.loss.learnableTau ? state.add('log_inverse_tau', tf.scalar(Math.log(1 / config.loss.tau)), 'plain') : null;
 
+  // An image-only (SimCLR) run never touches the text side: leave it out of the optimiser.
+  const imageOnly = config.method === 'simclr';
   const trainable = new Map<string, tf.Variable>();
-  for (const [name, entry] of state.entries) if (entry.isParameter && entry.variable.trainable) trainable.set(name, entry.variable);
+  for (const [name, entry] of state.entries) {
+    if (imageOnly && name.startsWith('text_')) continue;
+    if (entry.isParameter && entry.variable.trainable) trainable.set(name, entry.variable);
+  }
+  const embedImages = (images: tf.Tensor4D, training: boolean): tf.Tensor2D =>
+    imageHead.apply(image.apply(tf.div(tf.sub(images, IMAGE_MEAN), IMAGE_STD) as tf.Tensor4D, training), training);
 
   return {
     config,
@@ -97,11 +106,11 @@ export function createConvirtModel(config: TrainConfig): ConvirtModel {
     state,
     trainable,
     forward(images, ids, mask, training, dropoutSeed) {
-      const normalised = tf.div(tf.sub(images, IMAGE_MEAN), IMAGE_STD) as tf.Tensor4D;
-      const v = imageHead.apply(image.apply(normalised, training));
-      const u = textHead.apply(text.apply(ids, mask, training, dropoutSeed).pooled);
+      const v = embedImages(images, training);
+      const u = textHead.apply(text.apply(ids, mask, training, dropoutSeed).pooled, training);
       return { v, u };
     },
+    embedImages,
     tau() {
       if (!logInverseTau) return config.loss.tau;
       return { logInverseTau: logInverseTau as tf.Scalar, tauMin: config.loss.tauMin, tauMax: config.loss.tauMax };

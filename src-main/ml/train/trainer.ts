@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AppError } from '../../../src-shared/result';
 import { mixSeed } from '../augment/rng';
 import { convirtLoss, falseNegativeMask } from '../loss/convirt-loss';
+import { ntXentLoss } from '../loss/nt-xent';
 import { Adam } from '../optim/adam';
 import { clipByGlobalNorm } from '../optim/clip';
 import { learningRate } from '../optim/schedule';
@@ -77,19 +78,35 @@ interface Step {
   tokenizer: BatchTokenizer;
 }
 
-/** Tensors of one batch: images [N, S, S, 1], ids and mask [N, T], optional false-negative mask [N, N]. */
+/** Whether a run's loss needs a second augmented view of each image (SimCLR, or a hybrid image-image term). */
+export function needsSecondView(config: TrainConfig): boolean {
+  return config.method === 'simclr' || config.loss.imageWeight > 0;
+}
+
+/**
+ * Tensors of one batch: images [N, S, S, 1] (or [2N, S, S, 1]: the first views,
+ * then the second views, when the loss needs two), ids and mask [N, T],
+ * optional false-negative mask [N, N].
+ */
 function batchTensors(s: Step, batch: BatchViews) {
   const n = batch.views.length;
   const size = s.config.image.size;
-  const pixels = new Float32Array(n * size * size);
-  batch.views.forEach((v, i) => pixels.set(v.image, i * size * size));
+  const two = needsSecondView(s.config);
+  const pixels = new Float32Array((two ? 2 : 1) * n * size * size);
+  batch.views.forEach((v, i) => {
+    pixels.set(v.image, i * size * size);
+    if (two) {
+      if (!v.image2) throw new AppError('internal', 'the batch lacks the second image views its loss needs');
+      pixels.set(v.image2, (n + i) * size * size);
+    }
+  });
   const { ids, mask } = s.tokenizer.encodeBatch(
     batch.views.map((v) => v.text),
     s.config.text.maxTokens,
   );
   const t = s.config.text.maxTokens;
   return {
-    images: tf.tensor4d(pixels, [n, size, size, 1]),
+    images: tf.tensor4d(pixels, [(two ? 2 : 1) * n, size, size, 1]),
     ids: tf.tensor2d(ids, [n, t], 'int32'),
     mask: tf.tensor2d(mask, [n, t], 'int32'),
     falseNegatives: s.config.loss.maskFalseNegatives
@@ -98,10 +115,24 @@ function batchTensors(s: Step, batch: BatchViews) {
   };
 }
 
+/**
+ * The run's loss on one batch. Both image views go through the encoder in one
+ * [2N] forward, so BatchNorm normalises them together, as SimCLR does.
+ */
 function lossOf(s: Step, batch: BatchViews, training: boolean, dropoutSeed?: number): tf.Scalar {
   const { images, ids, mask, falseNegatives } = batchTensors(s, batch);
-  const { v, u } = s.model.forward(images, ids, mask, training, dropoutSeed);
-  return convirtLoss(v, u, { lambda: s.config.loss.lambda, tau: s.model.tau(), ...(falseNegatives ? { falseNegativeMask: falseNegatives } : {}) });
+  const n = batch.views.length;
+  const { loss } = s.config;
+  if (s.config.method === 'simclr') {
+    const z = s.model.embedImages(images, training);
+    return ntXentLoss(tf.slice(z, [0, 0], [n, -1]), tf.slice(z, [n, 0], [n, -1]), loss.tau);
+  }
+  const { v: vAll, u } = s.model.forward(images, ids, mask, training, dropoutSeed);
+  const v = loss.imageWeight > 0 ? tf.slice(vAll, [0, 0], [n, -1]) : vAll;
+  const imageText = convirtLoss(v, u, { lambda: loss.lambda, tau: s.model.tau(), ...(falseNegatives ? { falseNegativeMask: falseNegatives } : {}) });
+  if (loss.imageWeight === 0) return imageText;
+  const imageImage = ntXentLoss(v, tf.slice(vAll, [n, 0], [n, -1]), loss.tau);
+  return tf.add(tf.mul(imageText, 1 - loss.imageWeight), tf.mul(imageImage, loss.imageWeight)) as tf.Scalar;
 }
 
 /** Dropout seed of a global step: a pure function of (seed, step), never 0 (tfjs's "unseeded"). */
@@ -153,7 +184,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     let lastCheckpoint = resumeFrom;
     const step: Step = { model, adam, config, tokenizer: options.tokenizer };
     const split = splitByPatient(source, config.validation.fraction, config.seed);
-    const views: ViewOptions = { seed: config.seed, imageSize: config.image.size, augment: config.image.augment, sampling: config.text.sampling };
+    const views: ViewOptions = { seed: config.seed, imageSize: config.image.size, augment: config.image.augment, sampling: config.text.sampling, secondView: needsSecondView(config) };
     const valBatches = validationBatches(split.validation, config.batchSize);
     const stepsPerEpoch = epochBatches(split.train, config.batchSize, config.seed, 0).length;
     const totalSteps = stepsPerEpoch * config.epochs;

@@ -30,8 +30,20 @@ export interface AdamCase {
   finalExpAvgA: number[];
   finalExpAvgSqA: number[];
 }
+export interface NtXentCase {
+  name: string;
+  n: number;
+  d: number;
+  tau: number;
+  z1: number[];
+  z2: number[];
+  loss: number;
+  grad1: number[];
+  grad2: number[];
+}
 export interface Golden {
   loss: LossCase[];
+  ntxent: NtXentCase[];
   head: { x: number[]; shapes: Record<string, number[]>; params: Record<string, number[]>; y: number[]; grads: Record<string, number[]> };
   adam: AdamCase[];
 }
