@@ -30,6 +30,8 @@ await Promise.all([
       'electron-main': 'src-main/electron/main.ts',
       // Forked by jobs/train-job.ts; found beside the bundle as train-worker.js.
       'train-worker': 'src-main/jobs/train-worker.ts',
+      // Forked by jobs/eval-job.ts; found beside the bundle as eval-worker.js.
+      'eval-worker': 'src-main/jobs/eval-worker.ts',
       // Worker threads of the training worker's augmentation pool (ml/train/augment-pool.ts).
       'augment-worker': 'src-main/ml/train/augment-worker.ts',
     },

@@ -1,7 +1,7 @@
 /**
  * One evaluation run against a library: builds the task, draws and records the
  * split and subsets, computes (or reads back) each encoder's features, runs the
- * linear-probe protocol, records the run and its cells in runs / metrics, and
+ * linear-probe protocol, records the run and its cells (results-store.ts), and
  * writes JSON, CSV and SVG outputs (write-then-rename, so no half-written file).
  */
 import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { fractionLabel } from './report/results-table';
 import { labelEfficiencyPlot, rocPlot } from './report/svg-plot';
 import { resultsCsv } from './report/results-table';
 import { splitByPatient } from './splits';
+import { EVAL_RUN_KIND, recordEvalResult } from './results-store';
 import { attachToLibrary, recordSplit, recordSubset } from './store';
 import type { UncertaintyPolicy } from './tasks/conventions';
 import { libraryTask } from './tasks/library-task';
@@ -42,6 +43,8 @@ export interface EvalRequest {
   retrieval?: { queriesPerCategory?: number; poolPerCategory?: number; seed?: number };
   onFeatures?: (encoder: string, p: FeatureProgress) => void;
   onProgress?: ProbeOptions['onProgress'];
+  /** Called with the runs row's id as soon as it exists (a job reports it before the long part). */
+  onRun?: (runId: number) => void;
 }
 
 export interface EncoderRetrieval {
@@ -94,8 +97,14 @@ export async function runLinearEval(db: Db, libraryPath: string, request: EvalRe
   const splitSeed = request.splitSeed ?? 0;
   const split = splitByPatient(task.examples, splitSeed);
   recordSplit(db, task, split);
+  // Retrieval sets are drawn before the probe, so options that cannot work fail before the long part.
+  const sets = request.retrieval ? retrievalSets(task, request.retrieval) : null;
+  // Precision@k needs k candidates: a small pool drops the larger ks rather than failing.
+  const ks = sets ? [5, 10, 50].filter((k) => k <= sets.pool.length) : [];
+  if (sets && ks.length === 0) throw new AppError('bad_request', `retrieval: the candidate pool has ${sets.pool.length} images, fewer than 5`);
   const config = { task: task.name, convention: task.convention, encoders: request.encoders, fractions: request.fractions, seeds: request.seeds, splitSeed, grid: request.grid };
-  const runId = Number(db.prepare("INSERT INTO runs (kind, config_json, status, started_at) VALUES ('eval', ?, 'running', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))").run(JSON.stringify(config)).lastInsertRowid);
+  const runId = Number(db.prepare("INSERT INTO runs (kind, config_json, status, started_at) VALUES (?, ?, 'running', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))").run(EVAL_RUN_KIND, JSON.stringify(config)).lastInsertRowid);
+  request.onRun?.(runId);
   const encoders: EncoderUnderTest[] = request.encoders.map(({ name, spec }) => ({
     name,
     featurize: async (keys) => {
@@ -108,6 +117,7 @@ export async function runLinearEval(db: Db, libraryPath: string, request: EvalRe
     },
   }));
   let result: ProbeResult;
+  const retrieval: EncoderRetrieval[] = [];
   try {
     result = await linearProbe(task, split, encoders, {
       ...(request.fractions ? { fractions: request.fractions } : {}),
@@ -117,29 +127,15 @@ export async function runLinearEval(db: Db, libraryPath: string, request: EvalRe
       onSubset: (fraction, seed, keys) => recordSubset(db, task.name, splitSeed, fraction, seed, keys),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
     });
+    // Features are stored by now, so this reads them back rather than recomputing.
+    if (sets) {
+      for (const encoder of encoders) retrieval.push({ encoder: encoder.name, imageToImage: await imageToImageRetrieval(sets, encoder.featurize, ks) });
+    }
+    recordEvalResult(db, runId, result, retrieval);
   } catch (cause) {
     db.prepare("UPDATE runs SET status = 'failed', error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?").run((cause as Error).message, runId);
     throw cause;
   }
-  const retrieval: EncoderRetrieval[] = [];
-  if (request.retrieval) {
-    // Features are stored by now, so this reads them back rather than recomputing.
-    const sets = retrievalSets(task, request.retrieval);
-    // Precision@k needs k candidates: a small pool drops the larger ks rather than failing.
-    const ks = [5, 10, 50].filter((k) => k <= sets.pool.length);
-    if (ks.length === 0) throw new AppError('bad_request', `retrieval: the candidate pool has ${sets.pool.length} images, fewer than 5`);
-    for (const encoder of encoders) retrieval.push({ encoder: encoder.name, imageToImage: await imageToImageRetrieval(sets, encoder.featurize, ks) });
-  }
-  db.transaction(() => {
-    const insert = db.prepare("INSERT INTO metrics (run_id, name, split, value, extra_json) VALUES (?, ?, 'test', ?, ?)");
-    for (const cell of result.cells) {
-      insert.run(runId, `${cell.metric}/${cell.encoder}/${cell.fraction}`, cell.mean, JSON.stringify({ std: cell.std, ci: cell.ci, runs: cell.runs }));
-    }
-    for (const r of retrieval) {
-      r.imageToImage.ks.forEach((k, i) => insert.run(runId, `image-to-image P@${k}/${r.encoder}`, r.imageToImage.macro[i], JSON.stringify({ perCategory: r.imageToImage.perCategory })));
-    }
-    db.prepare("UPDATE runs SET status = 'done', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?").run(runId);
-  })();
   const files: string[] = [];
   if (request.outDir) {
     mkdirSync(request.outDir, { recursive: true });

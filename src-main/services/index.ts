@@ -6,6 +6,7 @@ import { logFileFor } from '../library-path';
 import { configureLog } from '../log';
 import { checkpointEmbedderProvider } from '../search/checkpoint-models';
 import { createDispatcher, type Dispatch } from './dispatch';
+import { createEvaluationService } from './evaluation-service';
 import { EventHub } from './events';
 import { createLabelsService, currentUser } from './labels-service';
 import { createLibraryService } from './library-service';
@@ -30,22 +31,26 @@ export function createServices(libraryPath: string, door: SystemInfo['door']): S
   const pixels = new FramePixelSource(db);
   // Query encoders of trained checkpoints, keyed by the stored model id.
   const embedders = checkpointEmbedderProvider(db, libraryPath);
+  const events = new EventHub();
+  const evaluation = createEvaluationService(db, libraryPath, { emit: (event) => events.emit(event) });
   const impl: ServiceImpl = {
     library: createLibraryService(db),
     labels: createLabelsService(db, currentUser()),
     search: createSearchService(db, embedders),
     system: createSystemService(db, libraryPath, door),
     viewer: createViewerService(db, pixels),
+    evaluation,
   };
   return {
     db,
     libraryPath,
     impl,
     dispatch: createDispatcher(impl),
-    events: new EventHub(),
+    events,
     pixels,
     close: () => {
       embedders.dispose();
+      evaluation.dispose();
       db.close();
     },
   };

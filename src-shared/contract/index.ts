@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { Result } from '../result';
+import { evaluationContract } from './evaluation';
 import { labelsContract } from './labels';
 import { libraryContract } from './library';
 import type { MethodSpec } from './method';
@@ -18,6 +19,7 @@ export const contract = {
   search: searchContract,
   system: systemContract,
   viewer: viewerContract,
+  evaluation: evaluationContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -39,6 +41,7 @@ export type SearchApi = ClientApi['search'];
 export type SystemApi = ClientApi['system'];
 export type ViewerApi = ClientApi['viewer'];
 export type LabelsApi = ClientApi['labels'];
+export type EvaluationApi = ClientApi['evaluation'];
 
 /** What the main process implements: parsed input in, plain value out (may throw AppError). */
 export type ServiceImpl = {
@@ -69,4 +72,5 @@ export * from './search';
 export * from './system';
 export * from './viewer';
 export * from './labels';
+export * from './evaluation';
 export * from '../result';
