@@ -40,7 +40,7 @@ test('export labels writes the CheXpert CSV of a library, to stdout or a file, a
 
 test('demo seeds a library that studies lists, by --library and by $CONVIRT_LIBRARY', () => {
   const lib = join(tempDir(), 'lib.sqlite');
-  const seeded = runCli(['demo', '--no-serve', '--library', lib, '--studies', '25', '--image-size', '64', '--json']);
+  const seeded = runCli(['demo', '--no-serve', '--no-train', '--library', lib, '--studies', '25', '--image-size', '64', '--json']);
   assert.equal(seeded.status, 0, seeded.stderr);
   const page = JSON.parse(runCli(['studies', '--library', lib, '--json', '--limit', '10']).stdout);
   assert.equal(page.total, 25);

@@ -9,9 +9,9 @@ function assertBuilt(): void {
 }
 
 /** Runs the built `convirt` CLI to completion. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { status: number; stdout: string; stderr: string } {
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): { status: number; stdout: string; stderr: string } {
   assertBuilt();
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: timeoutMs });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

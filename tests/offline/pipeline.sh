@@ -8,7 +8,7 @@ work=$2
 lib=$work/library.sqlite
 
 # Generate and import the demo archive (small), pretrain a tiny model, embed, search.
-node "$cli" demo --no-serve --library "$lib" --studies 12 --image-size 64 --json >"$work/demo.json"
+node "$cli" demo --no-serve --no-train --library "$lib" --studies 12 --image-size 64 --json >"$work/demo.json"
 node "$cli" studies --library "$lib" --json >"$work/studies.json"
 node "$cli" info --library "$lib" --json >"$work/info.json"
 cat >"$work/tiny.json" <<'JSON'

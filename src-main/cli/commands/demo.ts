@@ -4,6 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ARCHIVE_FORMAT, MANIFEST_FILE, generateArchive, type ArchiveManifest } from '../../demo/archive';
 import { defaultArchiveDir, importDemoArchive } from '../../demo/import-archive';
+import { importDemoLabels } from '../../demo/import-labels';
+import { runDemoExperiment, type DemoStage } from '../../demo/experiment';
+import { demoTrainConfig } from '../../demo/recipe';
+import { demoResultsText } from '../../demo/results-text';
+import { mergeConfig, parseTrainConfig } from '../../ml/train/config';
 import { cacheDirFor } from '../../ingest/cache/image-cache';
 import { defaultLibraryPath } from '../../library-path';
 import { createServices } from '../../services/index';
@@ -17,6 +22,11 @@ interface DemoOptions extends CommonOptions {
   imageSize: string;
   out?: string;
   serve: boolean;
+  train: boolean;
+  epochs?: string;
+  seeds: string;
+  fractions: string;
+  config?: string;
   port: string;
 }
 
@@ -57,7 +67,12 @@ export function demoCommand(): Command {
     .option('--seed <n>', 'generator seed (same seed, same archive)', '7')
     .option('--image-size <px>', 'rows and columns of each radiograph', '512')
     .option('--out <dir>', 'archive folder (default: demo-archive beside the library)')
-    .option('--no-serve', 'stop after importing; do not start browser mode')
+    .option('--no-train', 'import only: skip pretraining and evaluation')
+    .option('--epochs <n>', 'pretraining epochs for ConVIRT and the image-only baseline (default: the demo recipe)')
+    .option('--seeds <k>', 'label subsets (seeds) per fraction in the evaluation', '5')
+    .option('--fractions <list>', 'label percentages for the linear probe', '1,10,100')
+    .option('--config <file>', 'training config JSON merged over the demo recipe')
+    .option('--no-serve', 'stop after printing the results; do not start browser mode')
     .option('--port <n>', 'port for browser mode (0 picks a free one)', '0')
     .action(async (options: DemoOptions) => {
       const json = Boolean(options.json);
@@ -85,12 +100,14 @@ export function demoCommand(): Command {
       }
       const services = createServices(libraryPath, options.serve ? 'browser' : 'cli');
       let imported;
+      let labelled;
       const importBar = bar('import       [{bar}] {value}/{total} files | {rate} files/s | ETA {eta_formatted}', json);
       try {
         imported = await importDemoArchive(services.db, archiveDir, {
           cacheDir: cacheDirFor(libraryPath),
           onProgress: (p) => importBar.update(p.filesDone, p.filesTotal, { rate: p.filesPerSecond.toFixed(1) }),
         });
+        labelled = importDemoLabels(services.db, archiveDir);
       } catch (cause) {
         services.close();
         throw cause;
@@ -107,21 +124,75 @@ export function demoCommand(): Command {
         images: manifest.instances,
         imported: { added: imported.dicom.instancesAdded, unchanged: imported.dicom.instancesUnchanged + imported.dicom.filesSkipped, rejected: imported.dicom.rejected.length, seconds: Number(imported.dicom.elapsedSeconds.toFixed(3)) },
         reports: { attached: imported.reportsAttached, unchanged: imported.reportsUnchanged, studiesWithoutReport: imported.studiesWithoutReport },
-        labels: join(archiveDir, 'labels.csv'),
+        labels: { file: join(archiveDir, 'labels.csv'), studies: labelled.studies, labels: labelled.labels },
       };
       const human =
         `Demo archive: ${archiveDir} (${generated ? `generated in ${manifest.seconds.toFixed(1)} s` : 'reused'}): ${manifest.patients} patients, ${manifest.studies} studies, ${manifest.instances} images.\n` +
         `Imported into ${libraryPath}: ${summary.imported.added} new images, ${summary.imported.unchanged} unchanged, ${summary.imported.rejected} rejected; ` +
         `${summary.reports.attached} reports attached, ${summary.reports.unchanged} unchanged.\n` +
-        `Ground truth: ${summary.labels}\n`;
+        `Ground truth: ${summary.labels.file}, stored as ${labelled.labels} imported CheXpert labels of ${labelled.studies} studies.\n`;
+      if (!json) process.stdout.write(human);
+      let experiment = null;
+      if (options.train) {
+        try {
+          experiment = await runExperiment(services, libraryPath, options, json);
+        } catch (cause) {
+          services.close();
+          throw cause;
+        }
+        if (!json) process.stdout.write(demoResultsText(experiment));
+      }
       if (!options.serve) {
-        if (json) printJson(summary);
-        else process.stdout.write(human);
+        if (json) printJson({ ...summary, experiment });
         services.close();
         return;
       }
       // In browser mode stdout carries only serve's own line (one JSON object with --json).
-      if (!json) process.stdout.write(human);
       await serveServices(services, { ...options, host: '127.0.0.1' });
     });
+}
+
+function trainingConfig(options: DemoOptions) {
+  const epochs = options.epochs === undefined ? undefined : positiveInt('--epochs', options.epochs, 10_000);
+  const base = demoTrainConfig(epochs === undefined ? {} : { epochs });
+  if (!options.config) return base;
+  let overrides: unknown;
+  try {
+    overrides = JSON.parse(readFileSync(options.config, 'utf8'));
+  } catch (cause) {
+    throw new CliError(`cannot read --config ${options.config}: ${(cause as Error).message}`, 2);
+  }
+  const merged = parseTrainConfig(mergeConfig(base as unknown as Record<string, unknown>, overrides as Record<string, unknown>), options.config);
+  return epochs === undefined ? merged : { ...merged, epochs };
+}
+
+const STAGE_LABEL: Record<DemoStage, string> = { 'pretrain-convirt': 'ConVIRT ', 'pretrain-simclr': 'SimCLR  ', embed: 'embed   ', evaluate: 'evaluate' };
+
+async function runExperiment(services: ReturnType<typeof createServices>, libraryPath: string, options: DemoOptions, json: boolean) {
+  const fractions = options.fractions.split(',').map((f) => Number(f.trim()));
+  if (fractions.some((f) => !Number.isFinite(f) || f <= 0 || f > 100)) throw new CliError(`--fractions must be percentages in (0, 100], got "${options.fractions}"`, 2);
+  const seeds = positiveInt('--seeds', options.seeds, 100);
+  const config = trainingConfig(options);
+  let current: ReturnType<typeof bar> | null = null;
+  const restart = (stage: DemoStage) => {
+    current?.stop();
+    current = bar(`${STAGE_LABEL[stage]} [{bar}] {value}/{total} {unit} | {detail} | ETA {eta_formatted}`, json);
+  };
+  return runDemoExperiment({
+    db: services.db,
+    libraryPath,
+    config,
+    fractions: fractions.map((f) => f / 100),
+    seeds,
+    outDir: join(dirname(libraryPath), 'eval-results'),
+    onStage: (stage, detail) => {
+      restart(stage);
+      if (!json) process.stderr.write(`${detail}\n`);
+    },
+    onTrainEvent: (_stage, e) => {
+      if (e.type === 'train-step') current?.update(e.step, e.totalSteps, { unit: 'steps', detail: `loss ${e.loss.toFixed(3)}, ${e.pairsPerSecond.toFixed(1)} pairs/s` });
+    },
+    onEvalProgress: (task, done, total) => current?.update(done, total, { unit: 'fits', detail: task }),
+    searchText: async (text, k, modelId) => (await services.impl.search.text({ text, k, modelId, filters: {} })).hits,
+  }).finally(() => current?.stop());
 }

@@ -1,0 +1,181 @@
+/**
+ * The demo's experiment, the paper's comparison in miniature on the synthetic
+ * archive: pretrain ConVIRT and the image-only baseline (SimCLR, same engine,
+ * encoder and augmentations), embed the library with ConVIRT for search, then
+ * evaluate ConVIRT, SimCLR and random init by linear probing on every finding
+ * at the chosen label fractions, and measure text-to-image search per finding.
+ */
+import type { JobEvent } from '../../src-shared/contract/events';
+import type { SearchHit } from '../../src-shared/contract/search';
+import type { Db } from '../db/connection';
+import { runLinearEval, type EvalOutcome } from '../eval/run-eval';
+import type { ProbeCell } from '../eval/protocol/linear-probe';
+import { startTrainJob, type TrainJobOutcome } from '../jobs/train-job';
+import type { TrainConfig } from '../ml/train/config';
+import { selectBackend } from '../ml/backend/select';
+import { embedCheckpoint } from '../search/checkpoint-models';
+import { DEMO_OBSERVATIONS } from './import-labels';
+
+/** A query per finding, in the words a clinician types; never the report templates' exact sentences. */
+export const FINDING_QUERIES: Record<string, string> = {
+  Cardiomegaly: 'enlarged heart',
+  'Pleural Effusion': 'pleural effusion',
+  Pneumothorax: 'pneumothorax',
+  Consolidation: 'consolidation',
+  'Lung Lesion': 'pulmonary nodule',
+  'Support Devices': 'support devices',
+};
+
+export const DEMO_EVAL_OBSERVATIONS = Object.values(DEMO_OBSERVATIONS).filter((o) => o !== 'No Finding');
+
+export type DemoStage = 'pretrain-convirt' | 'pretrain-simclr' | 'embed' | 'evaluate';
+
+export interface DemoExperimentOptions {
+  db: Db;
+  libraryPath: string;
+  /** The ConVIRT recipe; the baseline is the same recipe with method 'simclr'. */
+  config: TrainConfig;
+  fractions: number[];
+  seeds: number;
+  outDir: string;
+  onStage?: (stage: DemoStage, detail: string) => void;
+  onTrainEvent?: (stage: DemoStage, event: JobEvent) => void;
+  onEvalProgress?: (task: string, done: number, total: number) => void;
+  /** Answers a text query over the embedded library (the search service). */
+  searchText: (text: string, k: number, modelId: string) => Promise<SearchHit[]>;
+}
+
+export interface DemoRow {
+  task: string;
+  encoder: string;
+  fraction: number;
+  mean: number;
+  std: number;
+  ciLower: number;
+  ciUpper: number;
+  /** The metric of each seed's run, in seed order. */
+  values: number[];
+}
+
+export interface DemoSearchRow {
+  finding: string;
+  query: string;
+  /** Share of the top 10 studies positive for the finding, and the finding's share of all studies (chance). */
+  precisionAt10: number;
+  prevalence: number;
+}
+
+export interface DemoTrainSummary {
+  runId: number;
+  status: TrainJobOutcome['status'];
+  steps: number;
+  epochs: number;
+  bestValLoss: number | null;
+  checkpoint: string | null;
+  seconds: number;
+}
+
+export interface DemoExperimentResult {
+  convirt: DemoTrainSummary;
+  simclr: DemoTrainSummary;
+  rows: DemoRow[];
+  search: DemoSearchRow[];
+  protocol: string;
+  files: string[];
+  /** The embeddings search uses: the ConVIRT checkpoint's model id. */
+  modelId: string;
+}
+
+async function pretrain(options: DemoExperimentOptions, stage: DemoStage, config: TrainConfig): Promise<DemoTrainSummary> {
+  const started = performance.now();
+  const job = startTrainJob({ db: options.db, libraryPath: options.libraryPath, config, onEvent: (e) => options.onTrainEvent?.(stage, e) });
+  const outcome = await job.done;
+  if (outcome.status === 'failed' || !outcome.result?.checkpoint) throw new Error(`${stage} (run ${outcome.runId}) ${outcome.status}: ${outcome.error ?? 'no checkpoint'}`);
+  return {
+    runId: outcome.runId,
+    status: outcome.status,
+    steps: outcome.result.steps,
+    epochs: outcome.result.epochs.length,
+    bestValLoss: outcome.result.bestValLoss,
+    checkpoint: outcome.result.checkpoint,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+function rowsOf(task: string, cells: ProbeCell[]): DemoRow[] {
+  return cells.map((c) => ({ task, encoder: c.encoder, fraction: c.fraction, mean: c.mean, std: c.std, ciLower: c.ci.lower, ciUpper: c.ci.upper, values: c.runs.map((r) => r.value) }));
+}
+
+function positives(db: Db, observation: string): Set<number> {
+  const rows = db
+    .prepare(`SELECT l.study_id AS id FROM labels l JOIN label_schemas s ON s.id = l.schema_id WHERE s.name = 'CheXpert' AND l.label = ? AND l.value = 'positive' AND l.source = 'imported'`)
+    .all(observation) as { id: number }[];
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function runDemoExperiment(options: DemoExperimentOptions): Promise<DemoExperimentResult> {
+  const stage = options.onStage ?? (() => undefined);
+  stage('pretrain-convirt', 'ConVIRT: image-text contrastive pretraining');
+  const convirt = await pretrain(options, 'pretrain-convirt', options.config);
+  stage('pretrain-simclr', 'SimCLR: image-only contrastive pretraining (the baseline)');
+  const simclr = await pretrain(options, 'pretrain-simclr', { ...options.config, method: 'simclr', preset: `${options.config.preset}-simclr` });
+  stage('embed', 'embedding images and report sentences with the ConVIRT encoder');
+  // Embedding and feature extraction run in this process, on the best backend it has.
+  await selectBackend();
+  const { modelId } = await embedCheckpoint(options.db, options.libraryPath, convirt.checkpoint!, {});
+
+  const encoders = [
+    { name: 'ConVIRT', spec: { kind: 'checkpoint' as const, path: convirt.checkpoint! } },
+    { name: 'SimCLR (image only)', spec: { kind: 'checkpoint' as const, path: simclr.checkpoint! } },
+    { name: 'random init', spec: { kind: 'random' as const } },
+  ];
+  const rows: DemoRow[] = [];
+  const files: string[] = [];
+  let protocol = '';
+  for (const observation of DEMO_EVAL_OBSERVATIONS) {
+    stage('evaluate', `linear probe: ${observation}`);
+    const outcome: EvalOutcome = await runLinearEval(options.db, options.libraryPath, {
+      task: 'CheXpert',
+      label: observation,
+      encoders,
+      fractions: options.fractions,
+      seeds: options.seeds,
+      outDir: options.outDir,
+      ...(options.onEvalProgress ? { onProgress: (p: { done: number; total: number }) => options.onEvalProgress!(observation, p.done, p.total) } : {}),
+    });
+    rows.push(...rowsOf(observation, outcome.result.cells));
+    files.push(...outcome.files);
+    protocol = outcome.result.protocol;
+  }
+
+  const total = (options.db.prepare('SELECT count(*) AS n FROM studies').get() as { n: number }).n;
+  const search: DemoSearchRow[] = [];
+  for (const [finding, query] of Object.entries(FINDING_QUERIES)) {
+    const hits = await options.searchText(query, 10, modelId);
+    const positive = positives(options.db, finding);
+    search.push({ finding, query, precisionAt10: hits.filter((h) => positive.has(h.studyId)).length / Math.max(1, hits.length), prevalence: positive.size / Math.max(1, total) });
+  }
+  return { convirt, simclr, rows, search, protocol, files, modelId };
+}
+
+export interface MacroCell {
+  encoder: string;
+  fraction: number;
+  /** Mean over seeds of the per-seed macro AUC (the mean over findings), and its sample std over seeds. */
+  mean: number;
+  std: number;
+}
+
+/** The paper-shaped summary: per encoder and fraction, AUC averaged over the findings seed by seed. */
+export function macroAuc(rows: readonly DemoRow[]): MacroCell[] {
+  const keys = [...new Set(rows.map((r) => `${r.encoder}\u0000${r.fraction}`))];
+  return keys.map((key) => {
+    const [encoder, fraction] = key.split('\u0000') as [string, string];
+    const cells = rows.filter((r) => r.encoder === encoder && r.fraction === Number(fraction));
+    const seeds = Math.min(...cells.map((c) => c.values.length));
+    const perSeed = Array.from({ length: seeds }, (_, s) => cells.reduce((a, c) => a + c.values[s]!, 0) / cells.length);
+    const mean = perSeed.reduce((a, b) => a + b, 0) / perSeed.length;
+    const std = perSeed.length > 1 ? Math.sqrt(perSeed.reduce((a, v) => a + (v - mean) ** 2, 0) / (perSeed.length - 1)) : 0;
+    return { encoder, fraction: Number(fraction), mean, std };
+  });
+}
