@@ -2,12 +2,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { CHEXPERT_OBSERVATIONS } from '../../src-shared/contract/labels';
+import { CHEXPERT_OBSERVATIONS, CHEXPERT_VALUE_KEYS } from '../../src-shared/contract/labels';
 import type { FrameMeta } from '../../src-shared/contract/viewer';
 import { robustRange } from '../../src-main/ingest/pixels/window';
 import { chexpertCsv, chexpertValueOf } from '../../src-main/services/labels-csv';
 import { labelActionForKey } from '../../src-renderer/components/viewer/label-keys';
 import { actionForKey } from '../../src-renderer/lib/cornerstone/commands';
+import { EMPTY_CONFIG } from '../../src-renderer/lib/keys/bindings';
 import { autoWindow, dragWindow, presetsFor } from '../../src-renderer/lib/cornerstone/windowing';
 
 const meta = (over: Partial<FrameMeta> = {}): FrameMeta => ({
@@ -65,15 +66,18 @@ test('CT gets lung, mediastinum and bone presets in HU; every image gets its own
   assert.deepEqual(presetsFor('DX', meta()).map((p) => p.id), ['file']);
 });
 
+const chexpert = { id: 1, keys: CHEXPERT_VALUE_KEYS, values: ['positive', 'negative', 'uncertain'] };
+
 test('viewer and label keys do not overlap, and modifier chords are left to the browser', () => {
   const keys = 'abcdefghijklmnopqrstuvwxyz0123456789[],./+-='.split('');
   for (const key of keys) {
-    const both = actionForKey({ key, ctrlKey: false, metaKey: false, altKey: false }) && labelActionForKey({ key, ctrlKey: false, metaKey: false, altKey: false });
+    const both = actionForKey({ key, ctrlKey: false, metaKey: false, altKey: false }) && labelActionForKey({ key, ctrlKey: false, metaKey: false, altKey: false }, chexpert, EMPTY_CONFIG);
     assert.equal(both, null, `key ${key} is taken twice`);
   }
   assert.equal(actionForKey({ key: 'r', ctrlKey: true, metaKey: false, altKey: false }), null);
-  assert.deepEqual(labelActionForKey({ key: 'z', ctrlKey: true, metaKey: false, altKey: false }), { kind: 'undo' });
-  assert.deepEqual(labelActionForKey({ key: 'x', ctrlKey: false, metaKey: false, altKey: false }), { kind: 'value', value: null });
+  assert.deepEqual(labelActionForKey({ key: 'z', ctrlKey: true, metaKey: false, altKey: false }, chexpert, EMPTY_CONFIG), { kind: 'undo' });
+  assert.deepEqual(labelActionForKey({ key: 'x', ctrlKey: false, metaKey: false, altKey: false }, chexpert, EMPTY_CONFIG), { kind: 'value', value: null });
+  assert.deepEqual(labelActionForKey({ key: 'P', ctrlKey: false, metaKey: false, altKey: false }, chexpert, EMPTY_CONFIG), { kind: 'value', value: 'positive' });
 });
 
 test('CheXpert cells: 1 / 0 / -1 / empty, anything else invalid; the CSV reads back with csv-parse', () => {

@@ -1,30 +1,39 @@
-/** Labelling keys: one per value of the focused observation, moving between observations and studies, undo. */
+/**
+ * Labelling keys: one per value of the active schema (its definition, or the
+ * person's override), blank, moving between labels and studies, undo, and
+ * accepting the study's suggestions. Bindings: lib/keys/bindings.ts.
+ */
+import { labelCommand, valueForKey, type KeyConfig, type KeyedSchema } from '../../lib/keys/bindings';
+
 export type LabelAction =
   | { kind: 'value'; value: string | null }
   | { kind: 'focus'; delta: number }
   | { kind: 'study'; direction: 'next' | 'previous' | 'nextUnlabelled' }
-  | { kind: 'undo' };
+  | { kind: 'undo' }
+  | { kind: 'accept' };
 
-/** CheXpert values; x makes the focused observation blank. */
-export const VALUE_KEYS: Record<string, string | null> = { p: 'positive', n: 'negative', u: 'uncertain', x: null };
+type KeyEventLike = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>;
 
-const OTHER_KEYS: Record<string, LabelAction> = {
-  j: { kind: 'focus', delta: 1 },
-  k: { kind: 'focus', delta: -1 },
-  '.': { kind: 'study', direction: 'next' },
-  ',': { kind: 'study', direction: 'previous' },
-  '/': { kind: 'study', direction: 'nextUnlabelled' },
-  z: { kind: 'undo' },
-};
-
-export function labelActionForKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>): LabelAction | null {
+export function labelActionForKey(event: KeyEventLike, schema: KeyedSchema | null, config: KeyConfig): LabelAction | null {
   if ((event.ctrlKey || event.metaKey) && event.key === 'z') return { kind: 'undo' };
   if (event.ctrlKey || event.metaKey || event.altKey) return null;
-  if (Object.hasOwn(VALUE_KEYS, event.key)) return { kind: 'value', value: VALUE_KEYS[event.key]! };
-  return OTHER_KEYS[event.key] ?? null;
+  const value = schema ? valueForKey(config, schema, event.key) : undefined;
+  if (value !== undefined) return { kind: 'value', value };
+  switch (labelCommand(config, event.key)) {
+    case 'blank': return { kind: 'value', value: null };
+    case 'nextLabel': return { kind: 'focus', delta: 1 };
+    case 'previousLabel': return { kind: 'focus', delta: -1 };
+    case 'nextStudy': return { kind: 'study', direction: 'next' };
+    case 'previousStudy': return { kind: 'study', direction: 'previous' };
+    case 'nextUnlabelled': return { kind: 'study', direction: 'nextUnlabelled' };
+    case 'undo': return { kind: 'undo' };
+    case 'acceptSuggestions': return { kind: 'accept' };
+    default: return null;
+  }
 }
 
-/** The key that sets a value, for the buttons' titles. */
-export function keyForValue(value: string | null): string {
-  return Object.entries(VALUE_KEYS).find(([, v]) => v === value)?.[0] ?? '';
+/** How a key reads on a button or in the sheet. */
+export function keyLabel(key: string): string {
+  const names: Record<string, string> = { ' ': 'Space', ArrowDown: '↓', ArrowUp: '↑', ArrowLeft: '←', ArrowRight: '→', Escape: 'Esc', PageDown: 'PgDn', PageUp: 'PgUp' };
+  return names[key] ?? (key.length === 1 ? key.toUpperCase() : key);
 }

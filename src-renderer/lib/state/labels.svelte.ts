@@ -1,9 +1,15 @@
 /**
- * Labelling state beside the viewer: the active schema, the open study's
- * labels, the focused observation, and an undo stack of this session's
- * changes. Every change goes to the services at once.
+ * Labelling state beside the viewer: the schemas and the active one (kept
+ * in localStorage), the open study's labels and suggestions, the focused
+ * label, and an undo stack of this session's changes (accepting several
+ * suggestions is one step). Every change goes to the services at once.
+ *
+ * Suggestions come from sources: the report labeller's are stored by the
+ * services and arrive with the study's labels; another suggester (e.g.
+ * zero-shot scores) can add its own with `setSuggestionSource`, and the
+ * panel shows them all the same way.
  */
-import type { CsvImportResult, LabelSchema, StudyLabel, StudyLabels } from '../../../src-shared/contract/labels';
+import type { CreateSchemaInput, CsvImportResult, LabelSchema, LabelSuggestion, StudyLabel, StudyLabels } from '../../../src-shared/contract/labels';
 import type { AppErrorShape } from '../../../src-shared/result';
 import { api } from '../api';
 
@@ -13,6 +19,31 @@ interface Change {
   previous: string | null;
 }
 
+/** A suggestion as the panel shows it, whatever proposed it. */
+export interface PanelSuggestion extends LabelSuggestion {
+  /** Where accepting it goes: stored suggestions through labels:accept, others as a plain label. */
+  stored: boolean;
+}
+
+const SCHEMA_KEY = 'convirt.labels.schemaId';
+const AUTO_SUGGEST_KEY = 'convirt.labels.autoSuggest';
+
+function remembered(key: string): string | null {
+  try {
+    return globalThis.localStorage?.getItem(key) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function remember(key: string, value: string): void {
+  try {
+    globalThis.localStorage?.setItem(key, value);
+  } catch {
+    // Not kept past this session.
+  }
+}
+
 export class LabelState {
   schemas = $state<LabelSchema[]>([]);
   schema = $state<LabelSchema | null>(null);
@@ -20,30 +51,76 @@ export class LabelState {
   focus = $state(0);
   error = $state<AppErrorShape | null>(null);
   undoDepth = $state(0);
-  private readonly undoStack: Change[] = [];
+  /** Run the report labeller when a study opens (it stores suggestions, never labels). */
+  autoSuggest = $state(remembered(AUTO_SUGGEST_KEY) !== 'false');
+  /** Other suggesters' suggestions for the open study: origin -> suggestions. */
+  otherSources = $state<Record<string, { studyId: number; suggestions: LabelSuggestion[] }>>({});
+  private readonly undoStack: Change[][] = [];
   private serial = 0;
   /** Changes reach the services in the order the keys were pressed. */
   private queue: Promise<void> = Promise.resolve();
 
   readonly byLabel: Map<string, StudyLabel> = $derived(new Map((this.current?.labels ?? []).map((l) => [l.label, l])));
 
+  /** Open suggestions per label, stored ones first; labels a person or an import has set have none. */
+  readonly suggestions: Map<string, PanelSuggestion[]> = $derived.by(() => {
+    const out = new Map<string, PanelSuggestion[]>();
+    const studyId = this.current?.studyId;
+    const add = (s: LabelSuggestion, stored: boolean) => {
+      if (this.byLabel.has(s.label) || !this.schema?.labels.includes(s.label)) return;
+      out.set(s.label, [...(out.get(s.label) ?? []), { ...s, stored }]);
+    };
+    for (const s of this.current?.suggestions ?? []) add(s, true);
+    for (const source of Object.values(this.otherSources)) if (source.studyId === studyId) for (const s of source.suggestions) add(s, false);
+    return out;
+  });
+
   async init(): Promise<void> {
     if (this.schema) return;
     const result = await api.labels.schemas({});
     if (!result.ok) return void (this.error = result.error);
     this.schemas = result.value;
-    this.schema = result.value.find((s) => s.builtIn) ?? result.value[0] ?? null;
+    const wanted = Number(remembered(SCHEMA_KEY));
+    this.schema = result.value.find((s) => s.id === wanted) ?? result.value.find((s) => s.builtIn) ?? result.value[0] ?? null;
   }
 
   async load(studyId: number): Promise<void> {
     await this.init();
     if (!this.schema) return;
     const serial = ++this.serial;
-    const result = await api.labels.forStudy({ studyId, schemaId: this.schema.id });
+    const input = { studyId, schemaId: this.schema.id };
+    const result = this.autoSuggest ? await api.labels.suggest(input) : await api.labels.forStudy(input);
     if (serial !== this.serial) return;
     if (!result.ok) return void (this.error = result.error);
-    if (result.value.studyId !== this.current?.studyId) this.focus = 0;
+    if (result.value.studyId !== this.current?.studyId || result.value.schemaId !== this.current?.schemaId) this.focus = 0;
     [this.current, this.error] = [result.value, null];
+  }
+
+  async selectSchema(schemaId: number): Promise<void> {
+    const schema = this.schemas.find((s) => s.id === schemaId);
+    if (!schema || schema.id === this.schema?.id) return;
+    this.schema = schema;
+    remember(SCHEMA_KEY, String(schemaId));
+    if (this.current) await this.load(this.current.studyId);
+  }
+
+  async createSchema(input: CreateSchemaInput): Promise<LabelSchema | null> {
+    const result = await api.labels.createSchema(input);
+    if (!result.ok) return (this.error = result.error), null;
+    this.schemas = [...this.schemas, result.value];
+    await this.selectSchema(result.value.id);
+    return result.value;
+  }
+
+  setAutoSuggest(on: boolean): void {
+    this.autoSuggest = on;
+    remember(AUTO_SUGGEST_KEY, String(on));
+    if (on && this.current) void this.load(this.current.studyId);
+  }
+
+  /** For another suggester: its suggestions for a study, shown beside the report labeller's. */
+  setSuggestionSource(origin: string, studyId: number, suggestions: LabelSuggestion[]): void {
+    this.otherSources = { ...this.otherSources, [origin]: { studyId, suggestions } };
   }
 
   set(studyId: number, label: string, value: string | null, recordUndo = true): Promise<void> {
@@ -57,14 +134,47 @@ export class LabelState {
     if (recordUndo && previous === value) return;
     const result = await api.labels.set({ studyId, schemaId: this.schema.id, label, value });
     if (!result.ok) return void (this.error = result.error);
-    if (recordUndo) {
-      this.undoStack.push({ studyId, label, previous });
-      this.undoDepth = this.undoStack.length;
-    }
+    if (recordUndo) this.pushUndo([{ studyId, label, previous }]);
     if (result.value.studyId === this.current?.studyId) [this.current, this.error] = [result.value, null];
   }
 
-  /** Sets the focused observation and moves the focus to the next one. */
+  /**
+   * Accepts the open study's suggestions (all, or those of `labels`) as the
+   * person's labels; one undo step. Stored suggestions go through
+   * labels:accept (the services record who and when and keep any label a
+   * person set meanwhile); another source's are set as labels.
+   */
+  acceptSuggestions(labels?: readonly string[]): Promise<void> {
+    this.queue = this.queue.then(async () => {
+      if (!this.schema || !this.current) return;
+      const studyId = this.current.studyId;
+      const wanted = [...this.suggestions].filter(([label]) => !labels || labels.includes(label));
+      if (wanted.length === 0) return;
+      const stored = wanted.filter(([, list]) => list[0]!.stored).map(([label]) => label);
+      const others = wanted.filter(([, list]) => !list[0]!.stored).map(([label, list]) => [label, list[0]!.value] as const);
+      const changes: Change[] = wanted.map(([label]) => ({ studyId, label, previous: null }));
+      if (stored.length > 0) {
+        const result = await api.labels.accept({ studyId, schemaId: this.schema.id, labels: stored });
+        if (!result.ok) return void (this.error = result.error);
+        if (result.value.studyId === this.current?.studyId) this.current = result.value;
+      }
+      for (const [label, value] of others) {
+        const result = await api.labels.set({ studyId, schemaId: this.schema.id, label, value });
+        if (!result.ok) return void (this.error = result.error);
+        if (result.value.studyId === this.current?.studyId) this.current = result.value;
+      }
+      this.pushUndo(changes);
+      this.error = null;
+    });
+    return this.queue;
+  }
+
+  private pushUndo(changes: Change[]): void {
+    this.undoStack.push(changes);
+    this.undoDepth = this.undoStack.length;
+  }
+
+  /** Sets the focused label and moves the focus to the next one. */
   async setFocused(value: string | null): Promise<void> {
     const label = this.schema?.labels[this.focus];
     if (!label || !this.current) return;
@@ -77,13 +187,13 @@ export class LabelState {
     this.focus = Math.min(count - 1, Math.max(0, this.focus + delta));
   }
 
-  /** Undoes this session's last change; returns the study it was on, for the viewer to show. */
+  /** Undoes this session's last step; returns the study it was on, for the viewer to show. */
   async undo(): Promise<number | null> {
-    const change = this.undoStack.pop();
+    const changes = this.undoStack.pop();
     this.undoDepth = this.undoStack.length;
-    if (!change) return null;
-    await this.set(change.studyId, change.label, change.previous, false);
-    return change.studyId;
+    if (!changes || changes.length === 0) return null;
+    for (const change of [...changes].reverse()) await this.set(change.studyId, change.label, change.previous, false);
+    return changes[0]!.studyId;
   }
 
   async neighbour(studyId: number, direction: 'next' | 'previous' | 'nextUnlabelled'): Promise<number | null> {
