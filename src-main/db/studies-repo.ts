@@ -1,19 +1,10 @@
-/** Queries behind the `library` service group: list, detail and stats of studies. */
-import type { LibraryStats, StudyDetail, StudyFilters, StudyPage, StudySortField, StudySummary } from '../../src-shared/contract/library';
+/** Queries behind the `library` service group: detail and stats of studies (the list is in study-list.ts). */
+import type { LibraryStats, StudyDetail, StudyFilters, StudySummary } from '../../src-shared/contract/library';
 import type { Db } from './connection';
-
-const SORT_SQL: Record<StudySortField, string> = {
-  studyDate: 's.study_date',
-  patientId: 'p.patient_id',
-  modality: 's.modalities',
-  description: 's.description',
-  imageCount: 'image_count',
-  importedAt: 's.imported_at',
-};
 
 const SNIPPET_CHARS = 160;
 
-interface StudyRow {
+export interface StudyRow {
   id: number;
   study_uid: string;
   patient_id: string | null;
@@ -28,18 +19,21 @@ interface StudyRow {
   has_report: number;
   report_snippet: string | null;
   imported_at: string;
+  thumbnail_instance_id: number | null;
 }
 
-const SELECT_STUDY = `
+export const SELECT_STUDY = `
 SELECT s.id, s.study_uid, p.patient_id, p.patient_name, s.study_date, s.accession_number,
        s.modalities, s.description, s.body_part, s.imported_at,
        (SELECT count(*) FROM series se WHERE se.study_id = s.id) AS series_count,
        (SELECT count(*) FROM instances i JOIN series se ON se.id = i.series_id WHERE se.study_id = s.id) AS image_count,
        EXISTS (SELECT 1 FROM reports r WHERE r.study_id = s.id) AS has_report,
-       (SELECT substr(r.raw_text, 1, ${SNIPPET_CHARS}) FROM reports r WHERE r.study_id = s.id ORDER BY r.id LIMIT 1) AS report_snippet
+       (SELECT substr(r.raw_text, 1, ${SNIPPET_CHARS}) FROM reports r WHERE r.study_id = s.id ORDER BY r.id LIMIT 1) AS report_snippet,
+       (SELECT i.id FROM series se JOIN instances i ON i.series_id = se.id WHERE se.study_id = s.id
+        ORDER BY se.series_number IS NULL, se.series_number, se.id, i.instance_number IS NULL, i.instance_number, i.id LIMIT 1) AS thumbnail_instance_id
 FROM studies s JOIN patients p ON p.id = s.patient_id`;
 
-function toSummary(row: StudyRow): StudySummary {
+export function toSummary(row: StudyRow): StudySummary {
   return {
     id: row.id,
     studyUid: row.study_uid,
@@ -54,6 +48,7 @@ function toSummary(row: StudyRow): StudySummary {
     hasReport: row.has_report === 1,
     reportSnippet: row.report_snippet === null ? null : row.report_snippet.replace(/\s+/g, ' ').trim(),
     importedAt: row.imported_at,
+    thumbnailInstanceId: row.thumbnail_instance_id,
   };
 }
 
@@ -83,37 +78,6 @@ export function studyFilterConditions(filters: Pick<StudyFilters, 'modality' | '
     parts.push(`${filters.hasReport ? '' : 'NOT '}EXISTS (SELECT 1 FROM reports r WHERE r.study_id = s.id)`);
   }
   return { parts, params };
-}
-
-function whereClause(filters: StudyFilters): { sql: string; params: Record<string, unknown> } {
-  const { parts, params } = studyFilterConditions(filters);
-  if (filters.text !== undefined && filters.text.trim() !== '') {
-    parts.push(
-      `(instr(lower(coalesce(p.patient_id, '')), @text) > 0 OR instr(lower(coalesce(s.description, '')), @text) > 0 OR instr(lower(coalesce(s.accession_number, '')), @text) > 0)`,
-    );
-    params.text = filters.text.trim().toLowerCase();
-  }
-  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
-}
-
-export function listStudies(
-  db: Db,
-  q: { offset: number; limit: number; sort: { field: StudySortField; direction: 'asc' | 'desc' }; filters: StudyFilters },
-): StudyPage {
-  const where = whereClause(q.filters);
-  const total = (
-    db.prepare(`SELECT count(*) AS n FROM studies s JOIN patients p ON p.id = s.patient_id ${where.sql}`).get(where.params) as {
-      n: number;
-    }
-  ).n;
-  const dir = q.sort.direction === 'asc' ? 'ASC' : 'DESC';
-  const column = SORT_SQL[q.sort.field];
-  // NULLs last in both directions, then id for a stable order across pages.
-  const order = `${column} IS NULL, ${column} ${dir}, s.id ${dir}`;
-  const rows = db
-    .prepare(`${SELECT_STUDY} ${where.sql} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
-    .all({ ...where.params, limit: q.limit, offset: q.offset }) as StudyRow[];
-  return { total, offset: q.offset, limit: q.limit, items: rows.map(toSummary) };
 }
 
 export function getStudy(db: Db, id: number): StudyDetail | null {

@@ -9,7 +9,8 @@ import { CHANNELS, EVENT_CHANNEL } from '../../src-shared/contract/channels';
 import { err } from '../../src-shared/result';
 import { resolveLibraryPath } from '../library-path';
 import { log } from '../log';
-import { pixelReply, PIXELS_PREFIX } from '../server/pixels';
+import { pixelReply, PIXELS_PREFIX, type PixelReply } from '../server/pixels';
+import { ThumbnailSource, THUMBS_PREFIX, thumbnailReply } from '../server/thumbnails';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../server/security-headers';
 import { createServices, type Services } from '../services/index';
 
@@ -94,11 +95,14 @@ app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 });
 
-/** The app:// door: pixel requests go to the services, everything else is the built renderer. */
-function serveApp(services: Services, request: Request): Promise<Response> {
+/** The app:// door: pixel and thumbnail requests go to the services, everything else is the built renderer. */
+function serveApp(services: Services, thumbnails: ThumbnailSource, request: Request): Promise<Response> {
   const { pathname } = new URL(request.url);
-  if (!pathname.startsWith(PIXELS_PREFIX)) return serveRendererFile(request);
-  return pixelReply(services.pixels, pathname).then(
+  let reply: Promise<PixelReply>;
+  if (pathname.startsWith(PIXELS_PREFIX)) reply = pixelReply(services.pixels, pathname);
+  else if (pathname.startsWith(THUMBS_PREFIX)) reply = thumbnailReply(thumbnails, pathname);
+  else return serveRendererFile(request);
+  return reply.then(
     // Decoded frames live in plain ArrayBuffers (never shared memory): hand them over without a copy.
     (reply) => new Response(new Uint8Array(reply.body.buffer as ArrayBuffer, reply.body.byteOffset, reply.body.byteLength), { status: reply.status, headers: { ...reply.headers, ...SECURITY_HEADERS } }),
   );
@@ -110,7 +114,8 @@ void app.whenReady().then(() => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
   const services = createServices(resolveLibraryPath(libraryFlag()), 'electron');
-  protocol.handle(SCHEME, (request) => serveApp(services, request));
+  const thumbnails = new ThumbnailSource(services.db, services.libraryPath);
+  protocol.handle(SCHEME, (request) => serveApp(services, thumbnails, request));
   registerIpc(services);
   createWindow(services);
   app.on('window-all-closed', () => {

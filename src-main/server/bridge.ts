@@ -10,6 +10,7 @@ import { err } from '../../src-shared/result';
 import { log } from '../log';
 import type { Services } from '../services/index';
 import { PIXELS_PREFIX, servePixels } from './pixels';
+import { ThumbnailSource, THUMBS_PREFIX, thumbnailReply } from './thumbnails';
 import { hostAllowed, isAuthorized, newToken, TOKEN_COOKIE } from './auth';
 import { SECURITY_HEADERS } from './security-headers';
 import { serveStatic } from './static';
@@ -78,6 +79,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   // Bound to another interface (explicit opt-in), names we cannot predict reach us; the token still guards.
   const allowedHosts: Set<string> | 'any' = isLoopback(host) ? hostSet : 'any';
 
+  const thumbnails = new ThumbnailSource(services.db, services.libraryPath);
   const deny = (res: ServerResponse, status: number, code: ErrorCode, message: string) => sendJson(res, status, err(code, message));
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
@@ -126,6 +128,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (url.pathname.startsWith(PIXELS_PREFIX)) {
       servePixels(services.pixels, req.method ?? '', url.pathname, res).catch(() => {
         if (!res.headersSent) deny(res, 500, 'internal', 'Internal error.');
+      });
+      return;
+    }
+    if (url.pathname.startsWith(THUMBS_PREFIX) && req.method === 'GET') {
+      void thumbnailReply(thumbnails, url.pathname).then((reply) => {
+        res.writeHead(reply.status, { ...reply.headers, 'content-length': String(reply.body.length) });
+        res.end(reply.body);
       });
       return;
     }

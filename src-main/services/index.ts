@@ -34,7 +34,7 @@ export function createServices(libraryPath: string, door: SystemInfo['door']): S
   const events = new EventHub();
   const evaluation = createEvaluationService(db, libraryPath, { emit: (event) => events.emit(event) });
   const impl: ServiceImpl = {
-    library: createLibraryService(db),
+    library: createLibraryService(db, { libraryPath, events }),
     labels: createLabelsService(db, currentUser()),
     search: createSearchService(db, embedders),
     system: createSystemService(db, libraryPath, door),

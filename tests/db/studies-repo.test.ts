@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { StudySortField } from '../../src-shared/contract/library';
-import { getStudy, libraryStats, listStudies } from '../../src-main/db/studies-repo';
+import { getStudy, libraryStats } from '../../src-main/db/studies-repo';
+import { listStudies } from '../../src-main/db/study-list';
 import { seededLibrary } from '../helpers/library';
 
 const { db } = seededLibrary(45, 11);

@@ -1,14 +1,7 @@
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { statSync } from 'node:fs';
-import { AppError } from '../../../src-shared/result';
-import type { Db } from '../../db/connection';
-import { cacheDirFor } from '../../ingest/cache/image-cache';
-import { dicomWebStoreFor, importDicomWeb } from '../../ingest/import-dicomweb';
-import { importDicom, type ImportProgress, type ImportSummary } from '../../ingest/import-pipeline';
 import { ImportStore } from '../../ingest/import-store';
-import { detectLayout, importLayout, type LayoutName, type LayoutProgress } from '../../ingest/layouts/index';
-import { attachReports, readReportSource } from '../../ingest/reports/index';
+import { IMPORT_LAYOUTS, runImport, type ImportOutcome } from '../../ingest/import-run';
 import { openServices, withCommonOptions, type CommonOptions } from '../context';
 import { CliError, formatTable, printJson } from '../output';
 
@@ -22,7 +15,7 @@ interface ImportOptions extends CommonOptions {
   dicomweb?: string;
 }
 
-const LAYOUTS = ['auto', 'dicom', 'mimic', 'chexpert', 'covid', 'table'];
+const LAYOUTS: readonly string[] = IMPORT_LAYOUTS;
 
 interface Bar {
   update: (p: { done: number; total: number; mb: number; rate: number; rejected: number }) => void;
@@ -45,69 +38,6 @@ function progressBar(): Bar {
     },
     stop: () => started && bar.stop(),
   };
-}
-
-const fromFiles = (bar: Bar | null) => (p: ImportProgress) => bar?.update({ done: p.filesDone, total: p.filesTotal, mb: p.bytesDone / 1e6, rate: p.filesPerSecond, rejected: p.rejected });
-const fromStudies = (bar: Bar | null) => (p: LayoutProgress) => bar?.update({ done: p.studiesDone, total: p.studiesTotal, mb: p.bytesDone / 1e6, rate: p.studiesPerSecond, rejected: p.rejected });
-
-/** Which importer takes a path: DICOM, or one of the image + table layouts. */
-function kindOf(path: string, layout: string): 'dicom' | LayoutName {
-  if (layout !== 'auto') return layout as 'dicom' | LayoutName;
-  let isDir = false;
-  try {
-    isDir = statSync(path).isDirectory();
-  } catch {
-    return 'dicom'; // the DICOM walker reports the missing path
-  }
-  if (!isDir) return 'dicom';
-  try {
-    return detectLayout(path);
-  } catch (cause) {
-    if (cause instanceof AppError && cause.code === 'bad_request') return 'dicom';
-    throw cause;
-  }
-}
-
-interface Outcome {
-  rejected: { path: string; reason: string }[];
-  dicom: ImportSummary | null;
-  layouts: { path: string; layout: string; studies: number }[];
-  reports: { added: number; updated: number; unchanged: number } | null;
-}
-
-async function runImport(db: Db, libraryPath: string, paths: string[], options: ImportOptions, bar: Bar | null): Promise<Outcome> {
-  const outcome: Outcome = { rejected: [], dicom: null, layouts: [], reports: null };
-  const dicomOptions = {
-    decode: options.decode,
-    cacheDir: options.cache && options.decode ? cacheDirFor(libraryPath) : null,
-    onProgress: fromFiles(bar),
-  };
-  if (options.dicomweb) {
-    outcome.dicom = await importDicomWeb(db, options.dicomweb, { ...dicomOptions, storeDir: dicomWebStoreFor(libraryPath) });
-  } else {
-    const dicomPaths = paths.filter((p) => kindOf(p, options.layout) === 'dicom');
-    if (dicomPaths.length > 0) outcome.dicom = await importDicom(db, dicomPaths, dicomOptions);
-    for (const root of paths.filter((p) => !dicomPaths.includes(p))) {
-      const layout = kindOf(root, options.layout) as LayoutName;
-      const s = await importLayout(db, { root, layout, ...(layout === 'mimic' && options.reports ? { reports: options.reports } : {}) }, fromStudies(bar));
-      outcome.layouts.push({ path: root, layout: s.layout, studies: s.studiesSeen });
-      outcome.rejected.push(...s.rejected.map(({ path, reason }) => ({ path, reason })));
-    }
-  }
-  if (outcome.dicom) outcome.rejected.unshift(...outcome.dicom.rejected.map(({ path, reason }) => ({ path, reason })));
-  // Reports attach to studies already in the library (MIMIC layouts took --reports themselves).
-  const reportSources = [options.manifest, outcome.layouts.some((l) => l.layout === 'mimic') ? undefined : options.reports].filter((s): s is string => !!s);
-  for (const source of reportSources) {
-    const read = readReportSource(source);
-    const attached = attachReports(db, read.reports);
-    outcome.reports = {
-      added: (outcome.reports?.added ?? 0) + attached.added,
-      updated: (outcome.reports?.updated ?? 0) + attached.updated,
-      unchanged: (outcome.reports?.unchanged ?? 0) + attached.unchanged,
-    };
-    outcome.rejected.push(...[...read.rejected, ...attached.rejected].map(({ path, reason }) => ({ path, reason })));
-  }
-  return outcome;
 }
 
 export function importCommand(): Command {
@@ -136,9 +66,12 @@ export function importCommand(): Command {
         if (paths.length === 0 && !options.dicomweb && !hasReports) throw new CliError('Give at least one file or folder to import (or --dicomweb URL, --reports, --manifest, or --rejected).', 2);
         if (paths.length > 0 && options.dicomweb) throw new CliError('Give either paths or --dicomweb, not both.', 2);
         const bar = options.json ? null : progressBar();
-        let outcome: Outcome;
+        let outcome: ImportOutcome;
         try {
-          outcome = await runImport(services.db, services.libraryPath, paths, options, bar);
+          outcome = await runImport(services.db, services.libraryPath, paths, {
+            ...options,
+            onProgress: bar ? (p) => bar.update({ done: p.done, total: p.total, mb: p.megabytes, rate: p.rate, rejected: p.rejected }) : undefined,
+          });
         } finally {
           bar?.stop();
         }

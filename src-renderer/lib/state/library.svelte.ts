@@ -1,40 +1,60 @@
-/** The Library screen's state: one page of studies, its sort and filters. */
-import type { StudyFilters, StudyPage, StudySortField } from '../../../src-shared/contract/library';
+/**
+ * The Library screen's state: the study list as windows of rows fetched on
+ * demand (the table renders only what is on screen, so 100,000 studies cost
+ * the page what 40 do), its total, sort and filters, and the filter options.
+ */
+import { SvelteMap } from 'svelte/reactivity';
+import type { ListOptions, StudyFilters, StudyListItem, StudySortField } from '../../../src-shared/contract/library';
 import type { AppErrorShape } from '../../../src-shared/result';
 import { api } from '../api';
 
+/** Rows per fetched window. */
+export const WINDOW_ROWS = 100;
+/** Windows kept in memory; the ones farthest from the view are dropped first. */
+const KEEP_WINDOWS = 40;
+
 export class LibraryState {
-  page = $state<StudyPage | null>(null);
+  total = $state<number | null>(null);
+  labelSchema = $state<{ id: number; name: string } | null>(null);
   sortField = $state<StudySortField>('studyDate');
   sortDirection = $state<'asc' | 'desc'>('desc');
   filters = $state<StudyFilters>({});
-  pageSize = $state(50);
-  offset = $state(0);
-  loading = $state(false);
+  options = $state<ListOptions | null>(null);
   error = $state<AppErrorShape | null>(null);
+  /** Bumped on every sort or filter change, so the table can scroll back to the top. */
+  generation = $state(0);
+  /** Milliseconds the last window took, request to rows. */
+  lastFetchMs = $state<number | null>(null);
 
-  readonly pageCount = $derived(this.page ? Math.max(1, Math.ceil(this.page.total / this.pageSize)) : 1);
-  readonly pageIndex = $derived(Math.floor(this.offset / this.pageSize));
+  private readonly windows = new SvelteMap<number, StudyListItem[]>();
+  private readonly inFlight = new Set<number>();
 
-  private requestSerial = 0;
+  rowAt(index: number): StudyListItem | undefined {
+    return this.windows.get(Math.floor(index / WINDOW_ROWS))?.[index % WINDOW_ROWS];
+  }
 
-  async load(): Promise<void> {
-    const serial = ++this.requestSerial;
-    this.loading = true;
-    const result = await api.library.listStudies({
-      offset: this.offset,
-      limit: this.pageSize,
-      sort: { field: this.sortField, direction: this.sortDirection },
-      filters: $state.snapshot(this.filters),
-    });
-    if (serial !== this.requestSerial) return; // a newer request superseded this one
-    this.loading = false;
-    if (result.ok) {
-      this.page = result.value;
-      this.error = null;
-    } else {
-      this.error = result.error;
+  async loadOptions(): Promise<void> {
+    const result = await api.library.listOptions({});
+    if (result.ok) this.options = result.value;
+  }
+
+  /** Fetches the windows that hold rows first..last (inclusive) and are not loaded yet. */
+  ensureRows(first: number, last: number): void {
+    const from = Math.max(0, Math.floor(first / WINDOW_ROWS));
+    const to = Math.max(from, Math.floor(Math.max(first, last) / WINDOW_ROWS));
+    for (let w = from; w <= to; w++) {
+      if (this.total !== null && w * WINDOW_ROWS >= this.total && w > 0) break;
+      if (!this.windows.has(w) && !this.inFlight.has(w)) void this.fetchWindow(w);
     }
+    this.dropFarWindows((from + to) / 2);
+  }
+
+  /** Resolves when the first window of the current sort and filters has arrived. */
+  reload(): Promise<void> {
+    this.windows.clear();
+    this.inFlight.clear();
+    this.generation++;
+    return this.fetchWindow(0);
   }
 
   sortBy(field: StudySortField): void {
@@ -43,19 +63,38 @@ export class LibraryState {
       this.sortField = field;
       this.sortDirection = field === 'studyDate' || field === 'importedAt' || field === 'imageCount' ? 'desc' : 'asc';
     }
-    this.offset = 0;
-    void this.load();
+    void this.reload();
   }
 
   setFilters(filters: StudyFilters): void {
     this.filters = filters;
-    this.offset = 0;
-    void this.load();
+    void this.reload();
   }
 
-  goToPage(index: number): void {
-    const clamped = Math.min(Math.max(0, index), this.pageCount - 1);
-    this.offset = clamped * this.pageSize;
-    void this.load();
+  private async fetchWindow(index: number): Promise<void> {
+    const generation = this.generation;
+    this.inFlight.add(index);
+    const started = performance.now();
+    const result = await api.library.listStudies({
+      offset: index * WINDOW_ROWS,
+      limit: WINDOW_ROWS,
+      sort: { field: this.sortField, direction: this.sortDirection },
+      filters: $state.snapshot(this.filters),
+    });
+    if (generation !== this.generation) return; // sort or filters changed meanwhile
+    this.inFlight.delete(index);
+    if (!result.ok) {
+      this.error = result.error;
+      return;
+    }
+    this.lastFetchMs = performance.now() - started;
+    [this.total, this.labelSchema, this.error] = [result.value.total, result.value.labelSchema, null];
+    this.windows.set(index, result.value.items);
+  }
+
+  private dropFarWindows(centre: number): void {
+    if (this.windows.size <= KEEP_WINDOWS) return;
+    const far = [...this.windows.keys()].sort((a, b) => Math.abs(b - centre) - Math.abs(a - centre));
+    for (const w of far.slice(0, this.windows.size - KEEP_WINDOWS)) this.windows.delete(w);
   }
 }
