@@ -116,7 +116,7 @@ export class SemanticSearch {
     return { modelId, query: kind, searched: images.rows, tookMs: performance.now() - started, hits };
   }
 
-  /** The requested model id, or the most recently embedded one; not_found when there is none. */
+  /** The requested model id, or the most recently embedded pretraining checkpoint; not_found when there is none. */
   resolveModel(requested: string | undefined): string {
     const models = this.models();
     if (models.length === 0) {
@@ -125,7 +125,9 @@ export class SemanticSearch {
         'This library has no image embeddings yet: pretrain a model on it first ("Pretrain on this library", or convirt pretrain), then search.',
       );
     }
-    if (requested === undefined) return models[0]!.modelId;
+    // By default the newest joint-space model: an evaluation's stored encoder features
+    // (no checkpoint row, no text side) are searched only when asked for by id.
+    if (requested === undefined) return (models.find((m) => m.checkpointId !== null) ?? models[0]!).modelId;
     if (!models.some((m) => m.modelId === requested)) {
       throw new AppError('not_found', `No image embeddings of model "${requested}" in this library; embedded models: ${models.map((m) => m.modelId).join(', ')}.`);
     }

@@ -20,7 +20,7 @@ export function outboundAttempts(trace: string): string[] {
     .filter((line) => !LOOPBACK.some((re) => re.test(line)));
 }
 
-test('the pipeline (demo import, pretrain, embed, search, browser mode) attempts no outbound connection with only loopback available', () => {
+test('the pipeline (demo import, pretrain, embed, eval, search, browser mode) attempts no outbound connection with only loopback available', () => {
   for (const tool of ['unshare', 'strace', 'ip']) {
     assert.equal(spawnSync('which', [tool]).status, 0, `${tool} is required (root, util-linux, strace, iproute2; .ci/run installs them)`);
   }
@@ -42,6 +42,9 @@ test('the pipeline (demo import, pretrain, embed, search, browser mode) attempts
   assert.equal(pretrain.status, 'done');
   assert.ok(pretrain.embedded.images > 0);
   assert.equal(JSON.parse(readFileSync(join(work, 'search.json'), 'utf8')).hits.length, 3);
+  const evaluation = JSON.parse(readFileSync(join(work, 'eval.json'), 'utf8')) as { encoders: string[]; cells: { mean: number }[] };
+  assert.deepEqual(evaluation.encoders, ['random init', 'ConVIRT']);
+  assert.ok(evaluation.cells.length === 2 && evaluation.cells.every((c) => c.mean >= 0 && c.mean <= 1));
 });
 
 test('the trace check itself flags an outbound attempt', () => {

@@ -7,7 +7,7 @@ cli=$1
 work=$2
 lib=$work/library.sqlite
 
-# Generate and import the demo archive (small), pretrain a tiny model, embed, search.
+# Generate and import the demo archive (small), pretrain a tiny model, embed, evaluate, search.
 node "$cli" demo --no-serve --no-train --library "$lib" --studies 12 --image-size 64 --json >"$work/demo.json"
 node "$cli" studies --library "$lib" --json >"$work/studies.json"
 node "$cli" info --library "$lib" --json >"$work/info.json"
@@ -19,6 +19,10 @@ cat >"$work/tiny.json" <<'JSON'
 JSON
 node "$cli" pretrain --library "$lib" --config "$work/tiny.json" --backend cpu --json >"$work/pretrain.json"
 node "$cli" embed --library "$lib" --backend cpu --json >"$work/embed.json"
+# Evaluate the checkpoint against random init on the demo's imported ground truth.
+checkpoint=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).checkpoint)' "$work/pretrain.json")
+node "$cli" eval --library "$lib" --task CheXpert --label "No Finding" --encoder random --encoder "ConVIRT=$checkpoint" \
+  --fractions 100 --seeds 1 --resamples 50 --json >"$work/eval.json"
 node "$cli" search "pleural effusion" --library "$lib" --k 3 --json >"$work/search.json"
 
 # Browser mode: serve, then fetch the study list through the bridge.
