@@ -61,8 +61,12 @@ export class SuggestionStore {
     return suggestions.length;
   }
 
-  /** Every study with a report, in chunks of one transaction each so readers are not held up. */
-  suggestAll(schema: LabelSchema, onProgress?: SuggestProgress): SuggestAllResult {
+  /**
+   * Every study with a report, in chunks of one transaction each; between
+   * chunks the event loop runs, so other requests and the progress events
+   * get through while a large library is labelled.
+   */
+  async suggestAll(schema: LabelSchema, onProgress?: SuggestProgress): Promise<SuggestAllResult> {
     const started = performance.now();
     const ids = (this.db.prepare('SELECT DISTINCT study_id AS id FROM reports ORDER BY study_id').all() as { id: number }[]).map((r) => r.id);
     let suggestions = 0;
@@ -72,6 +76,7 @@ export class SuggestionStore {
         for (const id of ids.slice(i, i + CHUNK)) suggestions += this.suggestStudy(schema, id);
       })();
       onProgress?.(Math.min(ids.length, i + CHUNK), ids.length);
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return { studies: ids.length, suggestions, tookMs: performance.now() - started };
   }

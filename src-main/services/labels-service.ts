@@ -159,13 +159,13 @@ export function createLabelsService(db: Db, author: string, events?: EventHub): 
       suggestions.suggestStudy(schemaById(db, schemaId), studyId);
       return read(studyId, schemaId);
     },
-    suggestAll: ({ schemaId }) => {
+    suggestAll: async ({ schemaId }) => {
       seed();
       const schema = schemaById(db, schemaId);
       const job = { jobId: `suggest-${schemaId}-${Date.now()}`, kind: 'suggest-labels' };
       const started = performance.now();
       events?.emit({ type: 'started', ...job, total: null });
-      const result = suggestions.suggestAll(schema, (done, total) => {
+      const result = await suggestions.suggestAll(schema, (done, total) => {
         const rate = done / Math.max(1e-3, (performance.now() - started) / 1000);
         events?.emit({ type: 'progress', ...job, done, total, rate, etaSeconds: (total - done) / rate });
       });

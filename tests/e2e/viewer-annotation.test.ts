@@ -171,3 +171,16 @@ test('the schema\'s CSV holds its value names, one column per label', { skip }, 
   db.close();
   assert.equal(readFileSync(file, 'utf8'), `study_uid,${SCHEMA.labels.join(',')}\n${lines.join('\n')}\n`);
 });
+
+test('"Whole library" runs the report labeller over every study with a report and says what it stored', { skip }, async () => {
+  await page.click('[data-testid=suggest-library]');
+  const result = await page.waitForSelector('[data-testid=suggest-library-result]');
+  const db = openLibrary(libraryPath, { readonly: true });
+  const stored = db
+    .prepare("SELECT count(*) AS n, count(DISTINCT l.study_id) AS studies FROM labels l JOIN label_schemas s ON s.id = l.schema_id WHERE s.name = ? AND l.source = 'suggested'")
+    .get(SCHEMA.name) as { n: number; studies: number };
+  const reports = (db.prepare('SELECT count(DISTINCT study_id) AS n FROM reports').get() as { n: number }).n;
+  db.close();
+  assert.match((await result.textContent()) ?? '', new RegExp(`^${stored.n} suggestions for ${reports} studies with a report`));
+  assert.ok(stored.studies >= 2, `${stored.studies} studies have suggestions`);
+});

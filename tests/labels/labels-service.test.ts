@@ -13,8 +13,8 @@ import { EventHub } from '../../src-main/services/events';
 import { createLabelsService } from '../../src-main/services/labels-service';
 import { seededLibrary } from '../helpers/library';
 
-function setup() {
-  const { db } = seededLibrary(20, 11);
+function setup(studies = 20) {
+  const { db } = seededLibrary(studies, 11);
   const events = new EventHub();
   const labels = createLabelsService(db, 'dr-test', events);
   const schemas = labels.schemas({}) as { id: number; name: string }[];
@@ -78,20 +78,25 @@ test('accepting turns suggestions into human labels with who and when, and never
   await assert.rejects(async () => labels.accept({ studyId, schemaId, labels: ['Not A Label'] }), (e: unknown) => e instanceof AppError && e.code === 'bad_request');
 });
 
-test('suggestAll labels every study with a report and reports progress as job events', async () => {
-  const { db, events, labels, schemaId } = setup();
+test('suggestAll labels every study with a report, in chunks, and reports progress as job events', async () => {
+  const { db, events, labels, schemaId } = setup(450);
   const seen: JobEvent[] = [];
   events.subscribe((e) => seen.push(e));
+  // The pass yields between chunks of 200 studies: a timer set now fires before it ends.
+  let between = false;
+  setImmediate(() => (between = true));
   const result = await labels.suggestAll({ schemaId });
+  assert.ok(between, 'the event loop ran during the pass');
   const withReports = (db.prepare('SELECT count(DISTINCT study_id) AS n FROM reports').get() as { n: number }).n;
   assert.equal(result.studies, withReports);
   const stored = db.prepare("SELECT count(*) AS n, count(DISTINCT study_id) AS s FROM labels WHERE source = 'suggested'").get() as { n: number; s: number };
   assert.equal(stored.n, result.suggestions);
   assert.equal(stored.s, withReports, 'every seeded report says something the labeller reads');
-  assert.deepEqual(seen.map((e) => e.type), ['started', 'progress', 'done']);
-  const progress = seen[1] as Extract<JobEvent, { type: 'progress' }>;
-  assert.equal(progress.done, withReports);
-  assert.equal(progress.total, withReports);
+  assert.equal(withReports, 360, 'every fifth seeded study has no report');
+  assert.deepEqual(seen.map((e) => e.type), ['started', 'progress', 'progress', 'done']);
+  const progress = seen.filter((e): e is Extract<JobEvent, { type: 'progress' }> => e.type === 'progress');
+  assert.deepEqual(progress.map((p) => [p.done, p.total]), [[200, 360], [360, 360]]);
+  assert.ok(progress.every((p) => p.rate !== null && p.rate > 0 && p.etaSeconds !== null));
   const none = db.prepare('SELECT s.id FROM studies s WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.study_id = s.id) LIMIT 1').get() as { id: number };
   assert.deepEqual((await labels.forStudy({ studyId: none.id, schemaId })).suggestions, [], 'no report, no suggestion');
 });

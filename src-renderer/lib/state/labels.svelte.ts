@@ -11,7 +11,7 @@
  */
 import type { CreateSchemaInput, CsvImportResult, LabelSchema, LabelSuggestion, StudyLabel, StudyLabels } from '../../../src-shared/contract/labels';
 import type { AppErrorShape } from '../../../src-shared/result';
-import { api } from '../api';
+import { api, onJobEvent } from '../api';
 
 interface Change {
   studyId: number;
@@ -55,6 +55,8 @@ export class LabelState {
   autoSuggest = $state(remembered(AUTO_SUGGEST_KEY) !== 'false');
   /** Other suggesters' suggestions for the open study: origin -> suggestions. */
   otherSources = $state<Record<string, { studyId: number; suggestions: LabelSuggestion[] }>>({});
+  /** The pass over the library: studies done of total while it runs, then what it found. */
+  libraryPass = $state<{ done: number; total: number | null; message: string | null } | null>(null);
   private readonly undoStack: Change[][] = [];
   private serial = 0;
   /** Changes reach the services in the order the keys were pressed. */
@@ -89,7 +91,9 @@ export class LabelState {
     if (!this.schema) return;
     const serial = ++this.serial;
     const input = { studyId, schemaId: this.schema.id };
-    const result = this.autoSuggest ? await api.labels.suggest(input) : await api.labels.forStudy(input);
+    let result = this.autoSuggest ? await api.labels.suggest(input) : await api.labels.forStudy(input);
+    // A library that cannot be written to still shows its labels, without new suggestions.
+    if (!result.ok && result.error.code === 'read_only') result = await api.labels.forStudy(input);
     if (serial !== this.serial) return;
     if (!result.ok) return void (this.error = result.error);
     if (result.value.studyId !== this.current?.studyId || result.value.schemaId !== this.current?.schemaId) this.focus = 0;
@@ -116,6 +120,25 @@ export class LabelState {
     this.autoSuggest = on;
     remember(AUTO_SUGGEST_KEY, String(on));
     if (on && this.current) void this.load(this.current.studyId);
+  }
+
+  /** Runs the report labeller over every study with a report (suggestions only), following its progress events. */
+  async suggestLibrary(): Promise<void> {
+    if (!this.schema || this.libraryPass?.message === null) return;
+    this.libraryPass = { done: 0, total: null, message: null };
+    const stop = onJobEvent((event) => {
+      if (event.kind === 'suggest-labels' && event.type === 'progress' && this.libraryPass) this.libraryPass = { ...this.libraryPass, done: event.done, total: event.total };
+    });
+    const result = await api.labels.suggestAll({ schemaId: this.schema.id });
+    stop();
+    if (!result.ok) {
+      this.error = result.error;
+      this.libraryPass = null;
+      return;
+    }
+    const { studies, suggestions, tookMs } = result.value;
+    this.libraryPass = { done: studies, total: studies, message: `${suggestions} suggestions for ${studies} studies with a report (${(tookMs / 1000).toFixed(1)} s).` };
+    if (this.current) await this.load(this.current.studyId);
   }
 
   /** For another suggester: its suggestions for a study, shown beside the report labeller's. */
