@@ -35,7 +35,7 @@ export function createServices(libraryPath: string, door: SystemInfo['door']): S
   const evaluation = createEvaluationService(db, libraryPath, { emit: (event) => events.emit(event) });
   const impl: ServiceImpl = {
     library: createLibraryService(db, { libraryPath, events }),
-    labels: createLabelsService(db, currentUser()),
+    labels: createLabelsService(db, currentUser(), events),
     search: createSearchService(db, embedders),
     system: createSystemService(db, libraryPath, door),
     viewer: createViewerService(db, pixels),
