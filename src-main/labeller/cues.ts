@@ -22,7 +22,8 @@ export const PSEUDO_CUES = re([
 
 /** Uncertainty before the mention: "cannot exclude pneumonia", "possible effusion", "atelectasis versus pneumonia". */
 export const UNCERTAIN_BEFORE = re([
-  'can ?not (?:be )?(?:entirely |completely |totally )?(?:excluded?|ruled? out)',
+  'can ?not (?:be )?(?:entirely |completely |totally |confidently |definitely )?(?:excluded?|ruled? out)',
+  '(?:could|may|might) (?:obscure|mask|hide)',
   'cannot (?:entirely |completely )?exclude',
   'could not exclude',
   'difficult to (?:exclude|rule out)',
@@ -56,7 +57,7 @@ export const UNCERTAIN_BEFORE = re([
 
 /** Uncertainty after the mention: "pneumonia is not excluded", "effusion versus atelectasis". */
 export const UNCERTAIN_AFTER = re([
-  '(?:is |are )?(?:not|cannot be|can not be) (?:entirely |completely )?(?:excluded|ruled out)',
+  '(?:is |are )?(?:not|cannot be|can not be) (?:entirely |completely |confidently |definitely )?(?:excluded|ruled out)',
   '(?:is|are|was|were|remains?) (?:possible|suspected|questioned|likely|not clearly (?:seen|visualized))',
   'versus',
   'vs\\.?',

@@ -87,7 +87,7 @@ export const CHEXPERT_RULE_SOURCES: Record<string, RuleSource> = {
       'malignanc(?:y|ies)',
       'cavit(?:y|ation|ary)',
     ],
-    exclusions: ['calcified (?:nodul(?:e|es)|granuloma\\w*)', 'nodular calcification', 'soft tissue mass', 'muscle mass', 'bone mass'],
+    exclusions: ['calcified (?:nodul(?:e|es)|granuloma\\w*)', 'nodular calcification', 'soft tissue mass', 'muscle mass', 'bone mass', '(?:thoracic|pleural|abdominal|peritoneal|chest) cavity'],
   },
   Edema: {
     mentions: [
@@ -154,6 +154,9 @@ export const CHEXPERT_RULE_SOURCES: Record<string, RuleSource> = {
       '(?:pacemaker |pacer |icd )?leads?',
       'devices?',
       'tracheostomy',
+      'sutures?(?: material)?',
+      '(?:spinal cord |nerve |vagal |neuro)?stimulator',
+      'tip (?:projects?|projecting|terminat\\w+|overl\\w+|is in|in the|at the)',
     ],
     exclusions: ['(?:leads? to|leading)', 'no device'],
   },
