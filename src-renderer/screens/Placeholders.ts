@@ -10,11 +10,6 @@ export const PLACEHOLDERS = {
     what: 'One click pretrains an image encoder with ConVIRT on the studies and reports in this library, on the best backend of this machine, with live loss curves.',
     first: 'Import studies that have reports attached; the Library screen shows which do.',
   },
-  evaluate: {
-    title: 'Evaluate',
-    what: 'Label-efficient linear probing and fine-tuning on 1%, 10% and 100% of the labels, and retrieval precision, side by side with baselines.',
-    first: 'Label some studies (or import a label table) and pretrain an encoder.',
-  },
   search: {
     title: 'Search',
     what: 'Find studies by text ("small left pleural effusion") or by an example image, using the embeddings of a trained encoder.',
