@@ -14,6 +14,7 @@ import { searchCommand } from './commands/search';
 import { pretrainCommand } from './commands/pretrain';
 import { serveCommand } from './commands/serve';
 import { studiesCommand } from './commands/studies';
+import { suggestCommand } from './commands/suggest';
 import { CliError } from './output';
 
 export function buildProgram(): Command {
@@ -22,7 +23,7 @@ export function buildProgram(): Command {
     .version(APP_VERSION)
     .showHelpAfterError()
     .exitOverride();
-  for (const cmd of [serveCommand(), demoCommand(), studiesCommand(), importCommand(), pretrainCommand(), embedCommand(), evalCommand(), infoCommand(), backendCommand(), searchCommand(), exportCommand()]) {
+  for (const cmd of [serveCommand(), demoCommand(), studiesCommand(), importCommand(), pretrainCommand(), embedCommand(), evalCommand(), infoCommand(), backendCommand(), searchCommand(), exportCommand(), suggestCommand()]) {
     program.addCommand(cmd.exitOverride());
   }
   return program;
