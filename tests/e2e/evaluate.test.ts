@@ -95,7 +95,7 @@ describe('Evaluate screen', { skip: covidSkip }, () => {
     const first = want.cells.find((c) => c.encoder === 'random init' && c.fraction === 0.1)!;
     assert.match(cells[0]!.title, new RegExp(`95% CI \\[${first.ci!.lower.toFixed(3)}, ${first.ci!.upper.toFixed(3)}\\]`));
     assert.equal(await page.textContent('[data-testid=eval-protocol]').then((t) => t?.includes(want.protocol!)), true);
-    const retrievalRows = await page.$$eval('[data-testid=retrieval-table] tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent!.trim())));
+    const retrievalRows = await page.$$eval('[data-testid=retrieval-table] tbody tr', (rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent!.trim())));
     assert.deepEqual(retrievalRows, want.retrieval.map((r) => r.macro.map((v) => v.toFixed(3))));
     await page.locator('.evaluate').screenshot({ path: artifactPath('e2e', 'evaluate-stored.png') });
   });
