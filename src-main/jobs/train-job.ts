@@ -16,6 +16,7 @@ import { parseTrainConfig, type TrainConfig } from '../ml/train/config';
 import type { TrainResult } from '../ml/train/trainer';
 import { RunsRepo } from './runs-repo';
 import type { ParentMessage, TrainRequest, WorkerMessage } from './train-protocol';
+import { writeWorkerPid } from './worker-pid';
 
 export const JOB_KIND = 'pretrain';
 
@@ -97,6 +98,8 @@ export function startTrainJob(options: TrainJobOptions): TrainJob {
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  // Lets another process on this library tell a live run from an interrupted one.
+  if (child.pid !== undefined) writeWorkerPid(runDir, child.pid);
   const request: TrainRequest = { libraryPath: options.libraryPath, runDir, config, resume, ...(options.backend ? { backend: options.backend } : {}) };
   child.send({ type: 'start', request } satisfies ParentMessage);
 

@@ -12,6 +12,7 @@ import { createLabelsService, currentUser } from './labels-service';
 import { createLibraryService } from './library-service';
 import { createSearchService } from './search-service';
 import { createSystemService } from './system-service';
+import { createTrainingService } from './training-service';
 import { createViewerService, FramePixelSource } from './viewer-service';
 
 export interface Services {
@@ -32,12 +33,14 @@ export function createServices(libraryPath: string, door: SystemInfo['door']): S
   // Query encoders of trained checkpoints, keyed by the stored model id.
   const embedders = checkpointEmbedderProvider(db, libraryPath);
   const events = new EventHub();
+  const training = createTrainingService(db, libraryPath, events);
   const evaluation = createEvaluationService(db, libraryPath, { emit: (event) => events.emit(event) });
   const impl: ServiceImpl = {
     library: createLibraryService(db, { libraryPath, events }),
     labels: createLabelsService(db, currentUser(), events),
     search: createSearchService(db, embedders),
     system: createSystemService(db, libraryPath, door),
+    training: training.impl,
     viewer: createViewerService(db, pixels),
     evaluation,
   };
@@ -49,6 +52,7 @@ export function createServices(libraryPath: string, door: SystemInfo['door']): S
     events,
     pixels,
     close: () => {
+      training.close();
       embedders.dispose();
       evaluation.dispose();
       db.close();

@@ -5,11 +5,6 @@ export const PLACEHOLDERS = {
     what: 'A study beside its report: window/level, zoom, pan, stack scroll, series thumbnails, and keyboard labelling.',
     first: 'Import studies into the library, then open one from the Library screen.',
   },
-  train: {
-    title: 'Train',
-    what: 'One click pretrains an image encoder with ConVIRT on the studies and reports in this library, on the best backend of this machine, with live loss curves.',
-    first: 'Import studies that have reports attached; the Library screen shows which do.',
-  },
   search: {
     title: 'Search',
     what: 'Find studies by text ("small left pleural effusion") or by an example image, using the embeddings of a trained encoder.',

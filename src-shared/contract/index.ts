@@ -11,6 +11,7 @@ import { libraryContract } from './library';
 import type { MethodSpec } from './method';
 import { searchContract } from './search';
 import { systemContract } from './system';
+import { trainingContract } from './training';
 import { viewerContract } from './viewer';
 
 export const contract = {
@@ -19,6 +20,7 @@ export const contract = {
   search: searchContract,
   system: systemContract,
   viewer: viewerContract,
+  training: trainingContract,
   evaluation: evaluationContract,
 } as const;
 
@@ -41,6 +43,7 @@ export type SearchApi = ClientApi['search'];
 export type SystemApi = ClientApi['system'];
 export type ViewerApi = ClientApi['viewer'];
 export type LabelsApi = ClientApi['labels'];
+export type TrainingApi = ClientApi['training'];
 export type EvaluationApi = ClientApi['evaluation'];
 
 /** What the main process implements: parsed input in, plain value out (may throw AppError). */
@@ -72,5 +75,6 @@ export * from './search';
 export * from './system';
 export * from './viewer';
 export * from './labels';
+export * from './training';
 export * from './evaluation';
 export * from '../result';

@@ -1,0 +1,129 @@
+/**
+ * The one-click pretraining recipe: from the backend this machine would train
+ * on, its cores, and how many report-paired images the library holds, choose
+ * a preset, image size, batch and epochs, estimate the time, and say why in
+ * one line. Pure: the service gathers the facts, this decides.
+ */
+import type { BackendName } from '../../src-shared/contract/system';
+import type { Recommendation } from '../../src-shared/contract/training';
+import { presetConfig, type TrainConfig } from '../ml/train/config';
+
+export interface RecommendFacts {
+  backend: BackendName;
+  device: string;
+  cores: number;
+  /** Report-paired images with a readable image. */
+  pairs: number;
+  patients: number;
+}
+
+/** Fewer pairs than this give a validation split and batches too small to learn from. */
+export const MIN_PAIRS = 8;
+
+interface Recipe {
+  preset: 'paper' | 'cpu-small';
+  imageSize: number;
+  maxBatch: number;
+  /** Optimiser steps to aim for; epochs follow from the data size. */
+  targetSteps: number;
+  minEpochs: number;
+  maxEpochs: number;
+  /** Longest run this recipe plans for, seconds (epochs are cut to fit). */
+  budgetSeconds: number;
+  /** Training pairs per second at `imageSize` with `maxBatch`. */
+  pairsPerSecond: number;
+}
+
+/**
+ * Throughput per backend. wasm: measured, cpu-small at 128 px, batch 16 on this
+ * project's 2-core reference machine (bench-results/train.json: 18.3 pairs/s);
+ * it runs one thread under Node, so more cores do not change it. The others
+ * are estimates: libtensorflow on the CPU spreads each op over every core (13
+ * pairs/s per two cores), plain JavaScript is about ten times slower than wasm
+ * (5 pairs/s at 64 px, a quarter of the pixels), and a CUDA GPU runs the
+ * paper's ResNet-50 + BERT-base at 224 px near 60 pairs/s.
+ */
+function recipeFor(backend: BackendName, cores: number): Recipe {
+  const hour = 3600;
+  switch (backend) {
+    case 'tensorflow-gpu':
+      return { preset: 'paper', imageSize: 224, maxBatch: 32, targetSteps: 20_000, minEpochs: 10, maxEpochs: 100, budgetSeconds: 24 * hour, pairsPerSecond: 60 };
+    case 'tensorflow':
+      return { preset: 'cpu-small', imageSize: 128, maxBatch: 16, targetSteps: 3000, minEpochs: 5, maxEpochs: 30, budgetSeconds: 8 * hour, pairsPerSecond: 13 * Math.max(1, cores / 2) };
+    case 'wasm':
+      return { preset: 'cpu-small', imageSize: 128, maxBatch: 16, targetSteps: 3000, minEpochs: 5, maxEpochs: 30, budgetSeconds: 8 * hour, pairsPerSecond: 18 };
+    case 'cpu':
+      return { preset: 'cpu-small', imageSize: 64, maxBatch: 8, targetSteps: 1000, minEpochs: 3, maxEpochs: 20, budgetSeconds: 8 * hour, pairsPerSecond: 5 };
+  }
+}
+
+const BACKEND_LABEL: Record<BackendName, string> = {
+  'tensorflow-gpu': 'the GPU (TensorFlow CUDA)',
+  tensorflow: 'TensorFlow on the CPU',
+  wasm: 'WebAssembly',
+  cpu: 'plain JavaScript (slow: install @tensorflow/tfjs-node)',
+};
+
+/** Largest power of two not above x (at least 1). */
+function powerOfTwoFloor(x: number): number {
+  return 2 ** Math.floor(Math.log2(Math.max(1, x)));
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
+  const hours = seconds / 3600;
+  return hours < 10 ? `${hours.toFixed(1)} h` : `${Math.round(hours)} h`;
+}
+
+function modelWords(config: TrainConfig): string {
+  const width = config.image.encoder.widthMultiplier === 1 ? '' : ` ×${config.image.encoder.widthMultiplier}`;
+  const text = config.text.numLayers === 12 && config.text.hiddenSize === 768 ? 'BERT-base' : `${config.text.numLayers}-layer transformer`;
+  return `ResNet-${config.image.encoder.depth}${width} + ${text}`;
+}
+
+export function recommend(facts: RecommendFacts): Recommendation {
+  const recipe = recipeFor(facts.backend, facts.cores);
+  const validationFraction = 0.1;
+  const trainPairs = Math.max(1, Math.round(facts.pairs * (1 - validationFraction)));
+  // At least four steps an epoch: tiny libraries get a small batch rather than one step per epoch.
+  const batchSize = Math.max(2, Math.min(recipe.maxBatch, powerOfTwoFloor(trainPairs / 4)));
+  // Smaller batches run fewer pairs per second (less work per kernel launch); linear in the batch below the recipe's.
+  const pairsPerSecond = recipe.pairsPerSecond * Math.min(1, 0.5 + 0.5 * (batchSize / recipe.maxBatch));
+  const stepsPerEpoch = Math.max(1, Math.floor(trainPairs / batchSize));
+  // Validation costs a forward pass only, about a third of a training step per pair.
+  const epochSeconds = trainPairs / pairsPerSecond + (facts.pairs - trainPairs) / (3 * pairsPerSecond);
+  const wanted = Math.round(recipe.targetSteps / stepsPerEpoch);
+  const affordable = Math.floor(recipe.budgetSeconds / epochSeconds);
+  const epochs = Math.max(1, Math.min(recipe.maxEpochs, Math.max(recipe.minEpochs, wanted), Math.max(1, affordable)));
+  const config = presetConfig(recipe.preset, {
+    image: { size: recipe.imageSize },
+    batchSize,
+    epochs,
+    validation: { fraction: validationFraction },
+  });
+  const ready = facts.pairs >= MIN_PAIRS;
+  const estimatedSeconds = ready ? Math.round(epochs * epochSeconds) : null;
+  const model = modelWords(config);
+  const explanation = ready
+    ? `${model} at ${recipe.imageSize} px, batch ${batchSize}, up to ${epochs} epochs on ${BACKEND_LABEL[facts.backend]} (${facts.cores} cores): ` +
+      `${facts.pairs} report-paired images from ${facts.patients} patients, about ${formatDuration(estimatedSeconds!)} at most (early stopping may end it sooner).`
+    : `This library has ${facts.pairs} report-paired image(s) with a readable image; pretraining needs at least ${MIN_PAIRS}. Import studies with reports first.`;
+  return {
+    ready,
+    preset: recipe.preset,
+    model,
+    backend: facts.backend,
+    device: facts.device,
+    cores: facts.cores,
+    imageSize: recipe.imageSize,
+    batchSize,
+    epochs,
+    pairs: facts.pairs,
+    patients: facts.patients,
+    pairsPerSecond,
+    estimatedSeconds,
+    explanation,
+    config: config as unknown as Record<string, unknown>,
+  };
+}

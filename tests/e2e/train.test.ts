@@ -1,0 +1,176 @@
+/**
+ * End to end in real Chromium through browser mode, on a small library of
+ * report-paired images: the Train screen recommends a recipe; pretraining
+ * starts from the button (a tiny config from the advanced panel), the step
+ * curve gets points, the run pauses, resumes and is cancelled; a new server
+ * process on the same library lists it, resumes it and it finishes; a second
+ * run set through the main fields is compared side by side with the first.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { openLibrary } from '../../src-main/db/connection';
+import { RunsRepo } from '../../src-main/jobs/runs-repo';
+import { artifactPath, launchChromium } from '../helpers/chromium';
+import { startCli } from '../helpers/cli';
+import { tempDir } from '../helpers/temp';
+import { trainingLibrary } from '../jobs/train-library';
+import { tinyConfig } from '../ml/train/tiny';
+
+/** Each wait is for a condition; the bound only keeps a broken run from hanging the suite. */
+const WAIT = { timeout: 180_000 };
+// 12 pairs, a quarter of the patients held out: 9 training pairs, 2 steps an epoch at batch 4.
+const EPOCHS = 8;
+const STEPS = 2 * EPOCHS;
+const TINY = tinyConfig({ epochs: EPOCHS, earlyStopping: { patience: 50 } });
+
+let browser: Browser;
+let page: Page;
+let server: Awaited<ReturnType<typeof startCli>>;
+const consoleErrors: string[] = [];
+const dir = tempDir('convirt-e2e-train-');
+const libraryPath = join(dir, 'library.sqlite');
+let runId = 0;
+
+async function serve(): Promise<void> {
+  server = await startCli(['serve', '--library', libraryPath, '--json']);
+  await page.goto(server.info.url!);
+  await page.click('nav button:has-text("Train")');
+  await page.waitForSelector('section[aria-label="Run history"]');
+}
+
+before(async () => {
+  const library = await trainingLibrary(12, 40, dir);
+  library.db.close();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  // The machine running the suite may be busy; every wait below is for a condition.
+  page.setDefaultTimeout(WAIT.timeout);
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  await serve();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+function runRow(id: number, status: string): string {
+  return `[data-testid=run-history] tr[data-run="${id}"][data-status="${status}"]`;
+}
+
+/** The step the live panel shows, e.g. "5 / 16" -> 5. */
+async function liveStep(): Promise<number> {
+  return Number(((await page.textContent('[data-testid=live-step]')) ?? '').split('/')[0]);
+}
+
+function storedSteps(id: number): number[] {
+  const db = openLibrary(libraryPath, { readonly: true });
+  try {
+    return new RunsRepo(db).metrics(id, 'loss').map((m) => m.step!);
+  } finally {
+    db.close();
+  }
+}
+
+test('the Train screen explains its recommendation in one line', async () => {
+  const line = page.locator('[data-testid=recommendation]');
+  await line.filter({ hasText: '12 report-paired images from' }).waitFor(WAIT);
+  assert.match((await line.textContent()) ?? '', /ResNet-18 ×0\.25 \+ 2-layer transformer at \d+ px, batch \d+, up to \d+ epochs on .+: 12 report-paired images from \d+ patients, about .+/);
+  await page.screenshot({ path: artifactPath('e2e', 'train-recommendation.png') });
+});
+
+test('the button starts pretraining with the advanced config; the step curve gets points', async () => {
+  await page.click('[data-testid=advanced-toggle]');
+  await page.fill('[data-testid=config-json]', '{ "batchSize": 1 }');
+  await page.locator('[data-testid=config-issues]').filter({ hasText: 'image' }).waitFor(WAIT);
+  assert.equal(await page.isDisabled('[data-testid=pretrain]'), true);
+  await page.fill('[data-testid=config-json]', JSON.stringify(TINY, null, 2));
+  await page.waitForSelector('[data-testid=config-valid]', WAIT);
+  assert.match((await page.textContent('[data-testid=recommendation]')) ?? '', /Custom config from the Advanced panel: test-tiny, 16 px, batch 4, 8 epochs/);
+  assert.equal(await page.inputValue('[data-testid="field-epochs"]'), String(EPOCHS));
+  await page.click('[data-testid=advanced-toggle]');
+
+  await page.click('[data-testid=pretrain]');
+  await page.waitForSelector('[data-testid=live-run]', WAIT);
+  runId = Number(await page.getAttribute('[data-testid=run-history] tr[data-status=running]', 'data-run'));
+  assert.ok(runId > 0);
+  // Two steps drawn as a line: the curve moved.
+  await page.waitForFunction(() => (document.querySelector('[data-testid=live-charts-steps] polyline')?.getAttribute('points')?.split(' ').length ?? 0) >= 2, null, WAIT);
+  assert.match((await page.textContent('[data-testid=live-backend]')) ?? '', /^(tensorflow-gpu|tensorflow|wasm|cpu)$/);
+  assert.match((await page.textContent('[data-testid=live-rate]')) ?? '', /^\d+\.\d$/);
+  assert.match((await page.textContent('[data-testid=live-eta]')) ?? '', /\d+ (s|min)/);
+  await page.screenshot({ path: artifactPath('e2e', 'train-running.png') });
+});
+
+test('pause stops after the step with a checkpoint; resume continues; cancel stops it', async () => {
+  await page.click('[data-testid=pause]');
+  await page.waitForSelector(runRow(runId, 'paused'), WAIT);
+  await page.waitForSelector(`[data-testid=resume-notice-${runId}]`, WAIT);
+  const pausedAt = storedSteps(runId).length;
+  assert.ok(pausedAt >= 2 && pausedAt < STEPS, `paused after ${pausedAt} steps`);
+  await page.screenshot({ path: artifactPath('e2e', 'train-paused.png') });
+
+  await page.click(`[data-testid=resume-${runId}]`);
+  await page.waitForSelector('[data-testid=live-run]', WAIT);
+  await page.waitForFunction((after) => Number(document.querySelector('[data-testid=live-step]')?.textContent?.split('/')[0]) > after, pausedAt, WAIT);
+  assert.ok((await liveStep()) > pausedAt);
+
+  await page.click('[data-testid=cancel]');
+  await page.waitForSelector(runRow(runId, 'cancelled'), WAIT);
+  await page.waitForSelector('[data-testid=live-run]', { state: 'detached', ...WAIT });
+  const steps = storedSteps(runId);
+  assert.ok(steps.length > pausedAt && steps.length < STEPS, `cancelled after ${steps.length} steps`);
+  assert.deepEqual(steps, steps.map((_, i) => i + 1));
+});
+
+test('a new server on the same library lists the run; it resumes from its checkpoint and finishes', async () => {
+  // Leave the page first: the old page's event socket would log its reconnect attempts as errors.
+  await page.goto('about:blank');
+  await server.stop();
+  await serve();
+  await page.waitForSelector(runRow(runId, 'cancelled'), WAIT);
+  await page.click(`[data-testid=resume-${runId}]`);
+  await page.waitForSelector('[data-testid=live-run]', WAIT);
+  await page.screenshot({ path: artifactPath('e2e', 'train-resumed-after-restart.png') });
+  await page.waitForSelector(runRow(runId, 'done'), WAIT);
+  assert.deepEqual(storedSteps(runId), Array.from({ length: STEPS }, (_, i) => i + 1));
+  const row = page.locator(runRow(runId, 'done'));
+  assert.match((await row.textContent()) ?? '', new RegExp(`${EPOCHS} / ${EPOCHS}`));
+  assert.match((await row.textContent()) ?? '', /\d\.\d{4}/);
+});
+
+test('a second run set through the main fields, compared side by side with the first', async () => {
+  await page.click('[data-testid=advanced-toggle]');
+  await page.fill('[data-testid=config-json]', JSON.stringify(TINY, null, 2));
+  const json = (text: string) => page.waitForFunction((t) => (document.querySelector('[data-testid=config-json]') as HTMLTextAreaElement).value.includes(t), text, WAIT);
+  // A field's change (on leaving it) rewrites that field in the JSON.
+  await page.fill('[data-testid="field-epochs"]', '2');
+  await page.locator('[data-testid="field-epochs"]').blur();
+  await json('"epochs": 2');
+  await page.fill('[data-testid="field-optimizer.lr"]', '0.002');
+  await page.locator('[data-testid="field-optimizer.lr"]').blur();
+  await json('"lr": 0.002');
+  await page.waitForSelector('[data-testid=config-valid]', WAIT);
+  await page.click('[data-testid=pretrain]');
+  await page.waitForSelector('[data-testid=live-run]', WAIT);
+  const second = Number(await page.getAttribute('[data-testid=run-history] tr[data-status=running]', 'data-run'));
+  await page.waitForSelector(runRow(second, 'done'), WAIT);
+
+  // The new run is selected; add the first.
+  await page.check(`[data-testid=run-history] tr[data-run="${runId}"] input[type=checkbox]`);
+  await page.waitForSelector(`[data-testid=compare-run-${runId}] [data-testid=charts-${runId}-steps] polyline`, WAIT);
+  await page.waitForSelector(`[data-testid=compare-run-${second}] [data-testid=charts-${second}-steps] polyline`, WAIT);
+  const differing = await page.$$eval('[data-testid=config-diff] tr.differs td:first-child', (cells) => cells.map((c) => c.textContent));
+  assert.deepEqual(differing.sort(), ['epochs', 'optimizer.lr']);
+  await page.locator('[data-testid=run-compare]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: artifactPath('e2e', 'train-compare.png'), fullPage: true });
+});
+
+test('no console errors or CSP violations', () => {
+  assert.deepEqual(consoleErrors, []);
+});
