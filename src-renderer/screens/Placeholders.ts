@@ -5,9 +5,4 @@ export const PLACEHOLDERS = {
     what: 'A study beside its report: window/level, zoom, pan, stack scroll, series thumbnails, and keyboard labelling.',
     first: 'Import studies into the library, then open one from the Library screen.',
   },
-  search: {
-    title: 'Search',
-    what: 'Find studies by text ("small left pleural effusion") or by an example image, using the embeddings of a trained encoder.',
-    first: 'Pretrain an encoder on the Train screen; its embeddings power search.',
-  },
 } as const;
