@@ -12,6 +12,12 @@ import { api } from '../api';
 export const WINDOW_ROWS = 100;
 /** Windows kept in memory; the ones farthest from the view are dropped first. */
 const KEEP_WINDOWS = 40;
+/**
+ * Window requests in flight at once. A fling passes many windows; asking for
+ * each would queue requests for rows long gone from the screen, so when a
+ * request ends the next one goes to a window the view wants now.
+ */
+const MAX_IN_FLIGHT = 2;
 
 export class LibraryState {
   total = $state<number | null>(null);
@@ -38,15 +44,23 @@ export class LibraryState {
     if (result.ok) this.options = result.value;
   }
 
+  /** The windows the view wants, first..last; fetched nearest the view's first row first. */
+  private wanted = { from: 0, to: 0 };
+
   /** Fetches the windows that hold rows first..last (inclusive) and are not loaded yet. */
   ensureRows(first: number, last: number): void {
     const from = Math.max(0, Math.floor(first / WINDOW_ROWS));
     const to = Math.max(from, Math.floor(Math.max(first, last) / WINDOW_ROWS));
-    for (let w = from; w <= to; w++) {
-      if (this.total !== null && w * WINDOW_ROWS >= this.total && w > 0) break;
-      if (!this.windows.has(w) && !this.inFlight.has(w)) void this.fetchWindow(w);
-    }
+    this.wanted = { from, to };
+    this.pump();
     this.dropFarWindows((from + to) / 2);
+  }
+
+  private pump(): void {
+    for (let w = this.wanted.from; w <= this.wanted.to && this.inFlight.size < MAX_IN_FLIGHT; w++) {
+      if (this.total !== null && w * WINDOW_ROWS >= this.total && w > 0) break;
+      if (!this.windows.has(w) && !this.inFlight.has(w)) void this.fetchWindow(w).then(() => this.pump());
+    }
   }
 
   /** Resolves when the first window of the current sort and filters has arrived. */
