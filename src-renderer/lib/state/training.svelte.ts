@@ -48,11 +48,16 @@ export class TrainingState {
   readonly parsedConfig = $derived(parseConfig(this.configText));
 
   private validateSerial = 0;
+  private pollTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Loads everything and follows job events; returns the teardown. */
   start(): () => void {
     void this.load();
-    return onJobEvent((event) => this.onEvent(event));
+    const unsubscribe = onJobEvent((event) => this.onEvent(event));
+    return () => {
+      unsubscribe();
+      clearTimeout(this.pollTimer);
+    };
   }
 
   async load(): Promise<void> {
@@ -72,7 +77,12 @@ export class TrainingState {
     else this.error = result.error.message;
     const foreign = this.runs.some((r) => r.status === 'running' && !r.attached);
     // A run another process trains (or a worker still stopping) changes without events here: look again soon.
-    if (foreign) setTimeout(() => void this.refreshRuns(), 2000);
+    if (foreign && this.pollTimer === undefined) {
+      this.pollTimer = setTimeout(() => {
+        this.pollTimer = undefined;
+        void this.refreshRuns();
+      }, 2000);
+    }
   }
 
   async loadDetail(runId: number): Promise<void> {
