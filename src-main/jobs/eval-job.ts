@@ -83,12 +83,13 @@ export function startEvalJob(db: Db, request: EvalJobRequest, onEvent: (event: J
       }
       if (cancelRequested) {
         // The worker died mid-run: its run row still says running.
-        if (runId !== null) db.prepare("UPDATE runs SET status = 'cancelled', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND status = 'running'").run(runId);
+        // The library may be closed by now (the workstation shutting down cancels its job).
+        if (runId !== null && db.open) db.prepare("UPDATE runs SET status = 'cancelled', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND status = 'running'").run(runId);
         onEvent({ type: 'cancelled', ...base });
         return resolve({ status: 'cancelled', runId, files: [], error: null });
       }
       const error = last?.type === 'error' ? last.error : { code: 'internal' as const, message: `the evaluation process exited ${signal ? `on signal ${signal}` : `with code ${code}`}` };
-      if (runId !== null) db.prepare("UPDATE runs SET status = 'failed', error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND status = 'running'").run(error.message, runId);
+      if (runId !== null && db.open) db.prepare("UPDATE runs SET status = 'failed', error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND status = 'running'").run(error.message, runId);
       onEvent({ type: 'failed', ...base, error });
       resolve({ status: 'failed', runId, files: [], error: error.message });
     });
@@ -104,6 +105,8 @@ export function startEvalJob(db: Db, request: EvalJobRequest, onEvent: (event: J
       if (cancelRequested || child.exitCode !== null) return;
       cancelRequested = true;
       child.kill('SIGTERM');
+      // Marked now rather than on exit: on shutdown the library closes before the worker's exit arrives.
+      if (runId !== null && db.open) db.prepare("UPDATE runs SET status = 'cancelled', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND status = 'running'").run(runId);
     },
     done,
   };
