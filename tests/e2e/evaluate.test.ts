@@ -135,6 +135,25 @@ describe('Evaluate screen', { skip: covidSkip }, () => {
     await page.locator('.evaluate').screenshot({ path: artifactPath('e2e', 'evaluate-new-result.png') });
   });
 
+  test('cancel stops a running evaluation and says so', async () => {
+    const before = await page.$$eval('[data-testid=eval-results] li', (items) => items.length);
+    await page.check('input[data-fraction="0.01"]');
+    await page.fill('[data-testid=eval-seeds]', '10');
+    await page.click('[data-testid=eval-run]');
+    await page.click('[data-testid=eval-cancel]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=eval-ended]')?.textContent?.includes('cancelled'));
+    assert.equal(await page.$('[data-testid=eval-progress]'), null);
+    const db = openLibrary(libraryPath, { readonly: true });
+    try {
+      const statuses = (db.prepare("SELECT status FROM runs WHERE kind = 'eval' ORDER BY id").all() as { status: string }[]).map((r) => r.status);
+      // The worker may be stopped before it created its run row; a row it did create is cancelled, never left running.
+      assert.ok(statuses.length === before || statuses.at(-1) === 'cancelled', statuses.join(', '));
+      assert.ok(!statuses.includes('running'), statuses.join(', '));
+    } finally {
+      db.close();
+    }
+  });
+
   test('no console errors or CSP violations', () => {
     assert.deepEqual(consoleErrors, []);
   });
