@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const LIBRARY_ENV = 'CONVIRT_LIBRARY';
 const APP_DIR = 'ConVIRT Workstation';
@@ -20,7 +20,10 @@ export function defaultLibraryPath(
 }
 
 export function resolveLibraryPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return flag ?? env[LIBRARY_ENV] ?? defaultLibraryPath(process.platform, env);
+  const path = flag ?? env[LIBRARY_ENV] ?? defaultLibraryPath(process.platform, env);
+  // Absolute, because runs, checkpoints and caches beside the library are recorded by path:
+  // a relative one would stop matching from another working directory.
+  return path === ':memory:' ? path : resolve(path);
 }
 
 /** Logs live beside the library they describe, so one library's logs never mix with another's. */

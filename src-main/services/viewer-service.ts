@@ -11,6 +11,7 @@ import { AppError } from '../../src-shared/result';
 import type { Db } from '../db/connection';
 import { getStudy } from '../db/studies-repo';
 import { decodeFrame } from '../ingest/pixels/decode';
+import { decodePlainImage, isPlainImage } from '../ingest/pixels/plain-image';
 import type { StoredArray } from '../ingest/pixels/stored-values';
 import { log } from '../log';
 
@@ -127,6 +128,7 @@ export class FramePixelSource {
       .get(instanceId) as { path: string; frames: number; slope: number | null; intercept: number | null } | undefined;
     if (!row) throw new AppError('not_found', `No image with id ${instanceId} in this library.`);
     if (frame >= row.frames) throw new AppError('not_found', `Image ${instanceId} has ${row.frames} frame(s); frame ${frame} does not exist.`);
+    if (isPlainImage(row.path)) return this.decodePlain(instanceId, row.path);
     let decoded;
     try {
       decoded = await decodeFrame(row.path, frame);
@@ -155,6 +157,35 @@ export class FramePixelSource {
     };
     const { buffer, byteOffset, byteLength } = decoded.stored;
     return { meta, bytes: Buffer.from(buffer, byteOffset, byteLength) };
+  }
+
+  /** A JPEG / PNG image of an image-text layout: one 8-bit MONOCHROME2 frame. */
+  private async decodePlain(instanceId: number, path: string): Promise<FramePixels> {
+    let image;
+    try {
+      image = await decodePlainImage(path);
+    } catch (cause) {
+      log.warn('viewer.decode_failed', { instanceId, frame: 0 });
+      throw new AppError('not_found', `Cannot read image ${instanceId}: ${(cause as Error).message}`);
+    }
+    const range = storedRange(image.stored, 1);
+    const meta: FrameMeta = {
+      instanceId,
+      frame: 0,
+      frames: 1,
+      rows: image.rows,
+      columns: image.columns,
+      samplesPerPixel: 1,
+      dataType: 'uint8',
+      photometricInterpretation: 'MONOCHROME2',
+      slope: 1,
+      intercept: 0,
+      minStored: range.min,
+      maxStored: range.max,
+      window: image.window,
+      invert: false,
+    };
+    return { meta, bytes: Buffer.from(image.stored.buffer, image.stored.byteOffset, image.stored.byteLength) };
   }
 }
 

@@ -1,5 +1,6 @@
 /** Where the library lives: flag, then environment, then the per-OS default. */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultLibraryPath, resolveLibraryPath } from '../../src-main/library-path';
 
@@ -14,4 +15,9 @@ test('--library beats $CONVIRT_LIBRARY, which beats the default', () => {
   assert.equal(resolveLibraryPath('/a.sqlite', { CONVIRT_LIBRARY: '/b.sqlite' }), '/a.sqlite');
   assert.equal(resolveLibraryPath(undefined, { CONVIRT_LIBRARY: '/b.sqlite' }), '/b.sqlite');
   assert.match(resolveLibraryPath(undefined, {}), /library\.sqlite$/);
+});
+
+test('a relative --library becomes absolute, so paths recorded beside it match from any working directory', () => {
+  assert.equal(resolveLibraryPath('lib.sqlite', {}), join(process.cwd(), 'lib.sqlite'));
+  assert.equal(resolveLibraryPath(':memory:', {}), ':memory:');
 });

@@ -34,14 +34,17 @@ export function candidateSentences(sections: readonly ReportSection[]): string[]
     .filter((s) => countTokens(s) >= MIN_SENTENCE_TOKENS);
 }
 
-export type TextSampling = 'sentence' | 'report';
+export type TextSampling = 'sentence' | 'report' | 'mixed';
 
 /**
  * One augmented text view of a report: a sentence ('sentence', the paper), or
- * Findings + Impression whole ('report'); the whole text when neither exists.
+ * Findings + Impression whole ('report'), or either with even odds ('mixed':
+ * whole reports pair strongly with their image, single sentences teach the
+ * encoder the short phrases people search with); the whole text when neither exists.
  */
 export function sampleReportText(rng: Rng, text: string, sections: readonly ReportSection[], mode: TextSampling = 'sentence'): string {
   const wholeText = text.trim();
+  if (mode === 'mixed') return sampleReportText(rng, text, sections, rng.next() < 0.5 ? 'report' : 'sentence');
   if (mode === 'report') {
     const sampled = sections.filter((s) => SAMPLED_SECTIONS.has(s.name.toUpperCase())).map((s) => s.text.trim());
     return sampled.length > 0 ? sampled.join(' ') : wholeText;

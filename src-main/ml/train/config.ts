@@ -36,8 +36,8 @@ const TextSpec = z
     weights: z.string().nullable().default(null),
     vocab: z.string().nullable().default(null),
     lowercase: z.boolean().default(true),
-    /** 'sentence': the paper's one random sentence; 'report': Findings + Impression whole. */
-    sampling: z.enum(['sentence', 'report']).default('sentence'),
+    /** 'sentence': the paper's one random sentence; 'report': Findings + Impression whole; 'mixed': either, even odds. */
+    sampling: z.enum(['sentence', 'report', 'mixed']).default('sentence'),
   })
   .strict();
 

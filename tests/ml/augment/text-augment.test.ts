@@ -37,4 +37,13 @@ describe('text augmentation', () => {
   it('report mode joins Findings and Impression', () => {
     assert.equal(sampleReportText(new Rng(1), report, sections, 'report'), 'Heart size is normal. No effusion. Lungs are clear bilaterally. No acute cardiopulmonary process.');
   });
+
+  it('mixed mode gives the whole Findings + Impression half the time and one sentence otherwise', () => {
+    const rng = new Rng(9);
+    const whole = sampleReportText(new Rng(1), report, sections, 'report');
+    const draws = Array.from({ length: 2000 }, () => sampleReportText(rng, report, sections, 'mixed'));
+    const share = draws.filter((d) => d === whole).length / draws.length;
+    assert.ok(Math.abs(share - 0.5) < 0.04, `whole-report share ${share}`);
+    assert.ok(draws.every((d) => d === whole || candidateSentences(sections).includes(d)));
+  });
 });
