@@ -102,7 +102,12 @@ export function createTrainingService(db: Db, libraryPath: string, events: Event
     return active;
   }
 
-  recoverInterrupted();
+  try {
+    recoverInterrupted();
+  } catch (error) {
+    // A read-only or busy library must still open; listing the runs tries again.
+    log.warn('training.recover_failed', { name: (error as Error).name });
+  }
 
   const impl: ServiceImpl['training'] = {
     recommend() {
