@@ -20,7 +20,9 @@ const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 interface RunStats {
   steps: number;
+  /** Epochs with a recorded epoch loss. */
   epochsDone: number;
+  lastStepEpoch: number | null;
   bestValLoss: number | null;
   checkpoints: number;
 }
@@ -73,7 +75,9 @@ export class TrainingRuns {
     const epochs = this.db.prepare("SELECT count(*) AS n FROM metrics WHERE run_id = ? AND name = 'epoch_loss' AND split = 'train'").get(id) as { n: number };
     const best = this.db.prepare("SELECT min(value) AS v FROM metrics WHERE run_id = ? AND name = 'epoch_loss' AND split = 'val'").get(id) as { v: number | null };
     const checkpoints = this.db.prepare('SELECT count(*) AS n FROM checkpoints WHERE run_id = ?').get(id) as { n: number };
-    return { steps: steps.n, epochsDone: epochs.n, bestValLoss: best.v, checkpoints: checkpoints.n };
+    // Epochs are numbered from 0 in the step rows' extra JSON.
+    const lastStepEpoch = this.db.prepare("SELECT max(json_extract(extra_json, '$.epoch')) AS e FROM metrics WHERE run_id = ? AND name = 'loss'").get(id) as { e: number | null };
+    return { steps: steps.n, epochsDone: epochs.n, lastStepEpoch: lastStepEpoch.e, bestValLoss: best.v, checkpoints: checkpoints.n };
   }
 
   summary(row: RunRow, attached: boolean): RunSummary {
@@ -91,7 +95,8 @@ export class TrainingRuns {
       backend: backend?.chosen ?? null,
       device: backend?.device ?? null,
       bestValLoss: stats.bestValLoss,
-      epochsDone: stats.epochsDone,
+      // A worker that outlives its workstation finishes an epoch no one records; a finished run trained through its last step's epoch.
+      epochsDone: status === 'done' && stats.lastStepEpoch !== null ? Math.max(stats.epochsDone, stats.lastStepEpoch + 1) : stats.epochsDone,
       epochs: typeof config.epochs === 'number' ? config.epochs : 0,
       steps: stats.steps,
       error: status === 'interrupted' ? null : row.error,
