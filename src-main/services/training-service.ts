@@ -4,7 +4,9 @@
  * out through the EventHub. Pause and cancel both stop the worker after its
  * current step with a checkpoint; they differ in what the run is marked.
  * A run left 'running' by a workstation that went away is marked interrupted
- * as soon as its worker is gone, and offered for resuming.
+ * as soon as its worker is gone, and offered for resuming. A run that finishes
+ * embeds the library with its checkpoint (job kind 'embed'), as `convirt
+ * pretrain` does, so Search works from a run started on the Train screen.
  */
 import { cpus } from 'node:os';
 import type { ServiceImpl } from '../../src-shared/contract/index';
@@ -13,11 +15,12 @@ import type { BackendName } from '../../src-shared/contract/system';
 import type { RunSummary } from '../../src-shared/contract/training';
 import { AppError } from '../../src-shared/result';
 import { openLibrary, type Db } from '../db/connection';
-import { runDirFor, startTrainJob, type TrainJob } from '../jobs/train-job';
+import { runDirFor, startTrainJob, type TrainJob, type TrainJobOutcome } from '../jobs/train-job';
 import { probeBackends } from '../ml/backend/probe';
 import { parseTrainConfig, presetConfig, PRESETS, TrainConfig } from '../ml/train/config';
 import { librarySource } from '../ml/train/library-source';
 import { log } from '../log';
+import { embedCheckpoint } from '../search/checkpoint-models';
 import { recommend } from '../training/recommend';
 import { TrainingRuns } from '../training/runs-view';
 import { runWorkerAlive } from '../jobs/worker-pid';
@@ -90,11 +93,31 @@ export function createTrainingService(db: Db, libraryPath: string, events: Event
       throw error;
     }
     active = entry;
-    void entry.job.done.finally(() => {
-      if (active === entry) active = null;
-      jobDb.close();
-    });
+    void entry.job.done
+      .then((outcome) => (outcome.status === 'done' && entry.intent === 'train' ? embedAfterRun(jobDb, outcome) : undefined))
+      .finally(() => {
+        if (active === entry) active = null;
+        jobDb.close();
+      });
     return summary(entry.job.runId);
+  }
+
+  /** Embeds every image and report sentence with the finished run's checkpoint; progress as 'embed' job events. */
+  async function embedAfterRun(jobDb: Db, outcome: TrainJobOutcome): Promise<void> {
+    const checkpoint = outcome.result?.checkpoint;
+    if (!checkpoint) return;
+    const base = { jobId: `embed-${outcome.runId}`, kind: 'embed' };
+    events.emit({ type: 'started', ...base, total: null });
+    try {
+      const result = await embedCheckpoint(jobDb, libraryPath, checkpoint, {
+        onProgress: (p) => events.emit({ type: 'progress', ...base, done: p.done, total: p.total, rate: p.rate, etaSeconds: null, message: p.phase }),
+      });
+      events.emit({ type: 'done', ...base, summary: { modelId: result.modelId, images: result.images, sentences: result.sentences } });
+    } catch (error) {
+      // The run itself is done and kept; embedding can be redone with convirt embed.
+      log.warn('training.embed_failed', { runId: outcome.runId, name: (error as Error).name });
+      events.emit({ type: 'failed', ...base, error: { code: 'internal', message: `embedding after run ${outcome.runId} failed: ${(error as Error).message}` } });
+    }
   }
 
   function activeFor(runId: number, verb: string): ActiveJob {

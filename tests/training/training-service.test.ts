@@ -34,7 +34,9 @@ function nextEvent(hub: EventHub, match: (e: JobEvent) => boolean, timeoutMs = 1
   });
 }
 
-const isEnd = (e: JobEvent) => e.type === 'done' || e.type === 'failed' || e.type === 'cancelled';
+const isJobEnd = (e: JobEvent) => e.type === 'done' || e.type === 'failed' || e.type === 'cancelled';
+/** The end of a pretraining job (a finished run's embedding pass ends later, as kind 'embed'). */
+const isEnd = (e: JobEvent) => e.kind === 'pretrain' && isJobEnd(e);
 
 describe('training service', () => {
   const dir = tempDir('convirt-train-svc-');
@@ -100,8 +102,15 @@ describe('training service', () => {
     assert.equal(run.resumable, true);
 
     end = nextEvent(hub, isEnd);
+    const embedded = nextEvent(hub, (e) => e.kind === 'embed' && isJobEnd(e));
     await service.impl.resume({ runId, backend: 'cpu' });
     assert.equal((await end).type, 'done');
+    // A finished run embeds the library with its checkpoint, so Search works from the Train screen.
+    const embedEnd = await embedded;
+    assert.equal(embedEnd.type, 'done', JSON.stringify(embedEnd));
+    const { images, modelId } = (embedEnd as { summary: { images: number; modelId: string } }).summary;
+    assert.equal(images, (library.db.prepare('SELECT count(*) AS n FROM instances').get() as { n: number }).n);
+    assert.ok(modelId.startsWith(`run-${runId}/`));
     const detail = await service.impl.getRun({ runId });
     assert.equal(detail.run.status, 'done');
     assert.equal(detail.run.resumable, false);
