@@ -63,7 +63,7 @@ function existingArchive(dir: string, wanted: { seed: number; studies: number; s
 export function demoCommand(): Command {
   return withCommonOptions(new Command('demo'))
     .description('generate the built-in synthetic chest X-ray archive (DICOM + reports + labels), import it, and open it in browser mode')
-    .option('--studies <n>', 'number of synthetic studies', '200')
+    .option('--studies <n>', 'number of synthetic studies', '400')
     .option('--seed <n>', 'generator seed (same seed, same archive)', '7')
     .option('--image-size <px>', 'rows and columns of each radiograph', '512')
     .option('--out <dir>', 'archive folder (default: demo-archive beside the library)')
