@@ -8,13 +8,7 @@ import assert from 'node:assert/strict';
 import { renameSync } from 'node:fs';
 import { before, test } from 'node:test';
 import { EmbeddingsRepo } from '../../src-main/db/embeddings-repo';
-import { RunsRepo } from '../../src-main/jobs/runs-repo';
-import { runDirFor } from '../../src-main/jobs/train-job';
 import { useBackend } from '../../src-main/ml/backend/select';
-import { parseTrainConfig } from '../../src-main/ml/train/config';
-import { librarySource } from '../../src-main/ml/train/library-source';
-import { VOCAB_FILE, runTokenizer } from '../../src-main/ml/train/tokenizer';
-import { train } from '../../src-main/ml/train/trainer';
 import { loadCheckpointEmbedder } from '../../src-main/search/checkpoint-embedder';
 import { embedCheckpoint } from '../../src-main/search/checkpoint-models';
 import type { EmbedProgress } from '../../src-main/search/embed-pass';
@@ -22,21 +16,10 @@ import { EmbeddingIndex } from '../../src-main/search/embedding-index';
 import { createServices } from '../../src-main/services/index';
 import type { SearchResponse } from '../../src-shared/contract/search';
 import { covidLibrary, covidSkip } from '../helpers/covid-library';
+import { trainTinyCheckpoint } from './tiny-checkpoint';
 
 const STUDIES = 8;
 
-const config = parseTrainConfig({
-  preset: 'test-tiny',
-  seed: 3,
-  image: { encoder: { depth: 18, widthMultiplier: 1 / 16 }, size: 32 },
-  text: { vocabSize: 300, hiddenSize: 16, numLayers: 1, numHeads: 2, intermediateSize: 32, maxTokens: 32 },
-  heads: { hiddenDim: 16, outputDim: 8 },
-  optimizer: { lr: 1e-3, weightDecay: 1e-6 },
-  loss: {},
-  batchSize: 4,
-  epochs: 1,
-  validation: { fraction: 0.25 },
-});
 
 function norm(v: Float32Array): number {
   return Math.sqrt(v.reduce((s, x) => s + x * x, 0));
@@ -46,37 +29,23 @@ before(() => useBackend('cpu'));
 
 test('pretrain -> embed -> text search with best sentences, find similar from an image', { skip: covidSkip }, async () => {
   const { db, path } = await covidLibrary(STUDIES);
-  const runs = new RunsRepo(db);
-  const runId = runs.create('pretrain', config);
-  const source = librarySource(db, path);
-  assert.equal(source.info.pairs, STUDIES);
-  const { tokenizer, vocabText } = runTokenizer(config, { resumeCheckpoint: null, reportTexts: () => source.reportTexts() });
-  const result = await train({
-    config,
-    source,
-    tokenizer,
-    runDir: runDirFor(path, runId),
-    checkpointFiles: { [VOCAB_FILE]: vocabText },
-    onEvent: (e) => {
-      if (e.type === 'checkpoint') runs.addCheckpoint(runId, e.epoch, e.step, e.path, { best: e.best });
-    },
-  });
-  assert.ok(result.checkpoint);
+  const { runId, checkpoint, pairs } = await trainTinyCheckpoint(db, path);
+  assert.equal(pairs, STUDIES);
 
   const progress: EmbedProgress[] = [];
-  const embedded = await embedCheckpoint(db, path, result.checkpoint, { batchSize: 3, onProgress: (p) => progress.push(p) });
+  const embedded = await embedCheckpoint(db, path, checkpoint, { batchSize: 3, onProgress: (p) => progress.push(p) });
   const sentenceCount = (db.prepare('SELECT count(*) AS n FROM report_sentences').get() as { n: number }).n;
   assert.ok(sentenceCount >= STUDIES);
   assert.deepEqual({ images: embedded.images, sentences: embedded.sentences, cancelled: embedded.cancelled }, { images: STUDIES, sentences: sentenceCount, cancelled: false });
   assert.match(embedded.modelId, new RegExp(`^run-${runId}/step-\\d+`));
   assert.deepEqual([progress.at(-1)?.done, progress.at(-1)?.total], [STUDIES + sentenceCount, STUDIES + sentenceCount]);
   // A second pass finds nothing missing.
-  const again = await embedCheckpoint(db, path, result.checkpoint);
+  const again = await embedCheckpoint(db, path, checkpoint);
   assert.deepEqual([again.images, again.sentences], [0, 0]);
 
   // The query path gives the stored vectors again: unit length, eval mode, same preprocessing.
   const repo = new EmbeddingsRepo(db);
-  const embedder = loadCheckpointEmbedder(db, path, result.checkpoint);
+  const embedder = loadCheckpointEmbedder(db, path, checkpoint);
   const instances = db.prepare('SELECT i.id AS instanceId, se.study_id AS studyId FROM instances i JOIN series se ON se.id = i.series_id ORDER BY i.id').all() as { instanceId: number; studyId: number }[];
   const images = EmbeddingIndex.load(repo, embedded.modelId, 'image');
   for (const { instanceId, studyId } of instances) {
@@ -133,7 +102,7 @@ test('pretrain -> embed -> text search with best sentences, find similar from an
   }
 
   // A checkpoint folder gone (pruned, moved): stored vectors still answer find similar; text search says why it cannot.
-  renameSync(result.checkpoint, `${result.checkpoint}.moved`);
+  renameSync(checkpoint, `${checkpoint}.moved`);
   const without = createServices(path, 'cli');
   try {
     const text = await without.dispatch('search:text', { text: 'pleural effusion' });

@@ -8,34 +8,17 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { EmbeddingsRepo } from '../../src-main/db/embeddings-repo';
-import { RunsRepo } from '../../src-main/jobs/runs-repo';
-import { runDirFor } from '../../src-main/jobs/train-job';
 import { useBackend } from '../../src-main/ml/backend/select';
-import { parseTrainConfig } from '../../src-main/ml/train/config';
-import { librarySource } from '../../src-main/ml/train/library-source';
-import { VOCAB_FILE, runTokenizer } from '../../src-main/ml/train/tokenizer';
-import { train } from '../../src-main/ml/train/trainer';
 import { loadCheckpointEmbedder } from '../../src-main/search/checkpoint-embedder';
 import { embedCheckpoint } from '../../src-main/search/checkpoint-models';
 import { createServices } from '../../src-main/services/index';
 import { CHEXPERT_OBSERVATIONS } from '../../src-shared/contract/labels';
 import type { MapResponse, ZeroShotResponse } from '../../src-shared/contract/search';
 import { covidLibrary, covidSkip } from '../helpers/covid-library';
+import { trainTinyCheckpoint } from './tiny-checkpoint';
 
 const STUDIES = 8;
 
-const config = parseTrainConfig({
-  preset: 'test-tiny',
-  seed: 3,
-  image: { encoder: { depth: 18, widthMultiplier: 1 / 16 }, size: 32 },
-  text: { vocabSize: 300, hiddenSize: 16, numLayers: 1, numHeads: 2, intermediateSize: 32, maxTokens: 32 },
-  heads: { hiddenDim: 16, outputDim: 8 },
-  optimizer: { lr: 1e-3, weightDecay: 1e-6 },
-  loss: {},
-  batchSize: 4,
-  epochs: 1,
-  validation: { fraction: 0.25 },
-});
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, j) => s + x * b[j]!, 0);
 
@@ -43,28 +26,15 @@ before(() => useBackend('cpu'));
 
 test('zero-shot scores and the map from a trained checkpoint', { skip: covidSkip }, async () => {
   const { db, path } = await covidLibrary(STUDIES);
-  const runs = new RunsRepo(db);
-  const runId = runs.create('pretrain', config);
-  const source = librarySource(db, path);
-  const { tokenizer, vocabText } = runTokenizer(config, { resumeCheckpoint: null, reportTexts: () => source.reportTexts() });
-  const result = await train({
-    config,
-    source,
-    tokenizer,
-    runDir: runDirFor(path, runId),
-    checkpointFiles: { [VOCAB_FILE]: vocabText },
-    onEvent: (e) => {
-      if (e.type === 'checkpoint') runs.addCheckpoint(runId, e.epoch, e.step, e.path, { best: e.best });
-    },
-  });
-  assert.ok(result.checkpoint);
-  const { modelId } = await embedCheckpoint(db, path, result.checkpoint);
+  const { checkpoint, pairs } = await trainTinyCheckpoint(db, path);
+  assert.ok(pairs > 0);
+  const { modelId } = await embedCheckpoint(db, path, checkpoint);
 
   // Expected scores, from the checkpoint's prompt vectors and the stored image vector of one study.
   const study = db.prepare('SELECT se.study_id AS studyId, i.id AS instanceId FROM instances i JOIN series se ON se.id = i.series_id ORDER BY i.id LIMIT 1').get() as { studyId: number; instanceId: number };
   const image = new EmbeddingsRepo(db).vectorOf(modelId, 'image', study.instanceId)!;
   const norm = Math.sqrt(dot(image, image));
-  const embedder = loadCheckpointEmbedder(db, path, result.checkpoint);
+  const embedder = loadCheckpointEmbedder(db, path, checkpoint);
   const expected = CHEXPERT_OBSERVATIONS.map((label) => {
     const phrase = label.toLowerCase();
     const [positive, negative] = label === 'No Finding' ? ['no acute cardiopulmonary abnormality', 'acute cardiopulmonary abnormality'] : [phrase, `no ${phrase}`];
