@@ -8,8 +8,8 @@
  */
 import sharp from 'sharp';
 import { existsSync } from 'node:fs';
-import { extname } from 'node:path';
 import type { Db } from '../../db/connection';
+import { isPlainImage } from '../../ingest/pixels/plain-image';
 import { DEFAULT_LONGEST_SIDE, cacheDirFor, cacheEntryPath, hasCacheEntry, readCacheEntry } from '../../ingest/cache/image-cache';
 import type { GrayImage } from '../../ml/augment/image';
 import { AppError } from '../../../src-shared/result';
@@ -31,15 +31,13 @@ export function studyImages(db: Db, studyIds: readonly number[]): Map<number, St
   return new Map(studyIds.map((id) => [id, statement.all(id) as StudyImageRef[]]));
 }
 
-const PLAIN_IMAGES = new Set(['.jpg', '.jpeg', '.png']);
-
 /** What reading an image needs: no study. */
 export type ImageRef = Pick<StudyImageRef, 'instanceId' | 'path' | 'contentHash'>;
 
 /** Whether loadGrayImage can read the image: a cache entry, or a plain JPEG / PNG file that exists. */
 export function canLoadGrayImage(libraryPath: string, ref: ImageRef): boolean {
   if (hasCacheEntry(cacheDirFor(libraryPath), ref.contentHash, 0, DEFAULT_LONGEST_SIDE)) return true;
-  return PLAIN_IMAGES.has(extname(ref.path).toLowerCase()) && existsSync(ref.path);
+  return isPlainImage(ref.path) && existsSync(ref.path);
 }
 
 export async function loadGrayImage(libraryPath: string, ref: ImageRef): Promise<GrayImage> {
@@ -49,7 +47,7 @@ export async function loadGrayImage(libraryPath: string, ref: ImageRef): Promise
     const top = info.bitDepth === 16 ? 65535 : 255;
     return { data: Float32Array.from(samples, (v) => v / top), width: info.width, height: info.height };
   }
-  if (!PLAIN_IMAGES.has(extname(ref.path).toLowerCase())) {
+  if (!isPlainImage(ref.path)) {
     throw new AppError('bad_request', `instance ${ref.instanceId} has no preprocessed image in the cache (${ref.path}); import it again with decoding and the cache on`);
   }
   try {
