@@ -2,7 +2,8 @@
  * The compressed-pixel codecs, all from npm and the same ones cornerstone3D
  * uses in the browser: libjpeg-turbo (baseline), CharLS (JPEG-LS), OpenJPEG
  * (JPEG 2000), OpenJPH (HTJ2K) as WebAssembly, and jpeg-lossless-decoder-js
- * (process 14). The WebAssembly modules load once, on first use.
+ * (process 14). The WebAssembly modules load once, on first use. 12-bit JPEG
+ * (process 4) is not here: the libjpeg-turbo build is 8-bit; see jpeg-extended.ts.
  */
 import { Decoder as JpegLosslessDecoder } from 'jpeg-lossless-decoder-js';
 import { RejectedFile } from '../rejection';

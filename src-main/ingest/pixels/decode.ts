@@ -11,6 +11,7 @@ import { parseDicomBytes } from '../dicom/open';
 import { RejectedFile } from '../rejection';
 import { decodeJpegLossless, decodeWasm, type DecodedBytes } from './codecs';
 import { frameBytes } from './frame-bytes';
+import { decodeJpegExtended, jpegPrecision } from './jpeg-extended';
 import { decodeRle } from './rle';
 import { toStoredValues, type StoredArray } from './stored-values';
 import { chooseWindow, renderWindowed, type Window } from './window';
@@ -84,8 +85,12 @@ async function storedValues(ds: DataSet, info: PixelInfo, frameIndex: number): P
     }
     case 'jpeg-extended':
     case 'jpeg-baseline': {
-      if (info.bitsStored > 8) {
-        throw new RejectedFile('unsupported_transfer_syntax', `${info.bitsStored}-bit JPEG (process 4) has no maintained decoder in Node; only 8-bit JPEG is decoded`);
+      // The frame header, not Bits Stored, says whether the samples are 12-bit (process 4).
+      if ((jpegPrecision(encoded) ?? info.bitsStored) > 8) {
+        const { samples, width, height } = decodeJpegExtended(encoded);
+        const bytes = new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
+        const decoded = bytesFromCodec({ bytes, width, height, bitsPerSample: 12, components: 1 }, info);
+        return { stored: toStoredValues(decoded.bytes, decoded.info, { bigEndian: false, shift: 0 }), info: decoded.info };
       }
       const decoded = bytesFromCodec(await decodeWasm('jpeg-baseline', encoded), info);
       return { stored: toStoredValues(decoded.bytes, decoded.info, { bigEndian: false, shift: 0 }), info: decoded.info };
