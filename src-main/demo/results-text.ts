@@ -23,8 +23,9 @@ export function demoResultsText(result: DemoExperimentResult): string {
     24,
   );
   const search = formatTable(
-    ['finding', 'query', 'P@10', 'chance'],
-    result.search.map((s) => [s.finding, `"${s.query}"`, s.precisionAt10.toFixed(2), s.prevalence.toFixed(2)]),
+    ['finding', 'queries: P@10 each', 'mean P@10', 'chance'],
+    result.search.map((s) => [s.finding, s.queries.map((q, i) => `"${q}" ${s.perQuery[i]!.toFixed(1)}`).join(', '), s.precisionAt10.toFixed(2), s.prevalence.toFixed(2)]),
+    140,
   );
   const run = (name: string, r: DemoExperimentResult['convirt']) =>
     `${name}: run ${r.runId}, ${r.epochs} epochs, ${r.steps} steps in ${r.seconds.toFixed(0)} s, best validation loss ${r.bestValLoss?.toFixed(3) ?? '-'}`;

@@ -13,6 +13,7 @@
  */
 import type { EmbeddingKind, EmbeddingsRepo, LoadedEmbeddings } from '../db/embeddings-repo';
 import { normalized } from './l2';
+import { meanRow } from './query-centring';
 import { ScoringMatrix, type ScoringBackend } from './scoring-matrix';
 import { topK, type TopK } from './top-k';
 
@@ -48,6 +49,7 @@ export class EmbeddingIndex {
   private readonly groupOf = new Map<number, number>();
   private readonly groupScore: Float32Array;
   private readonly groupBestRow: Int32Array;
+  private mean: Float32Array | null = null;
 
   constructor(
     readonly matrix: ScoringMatrix,
@@ -94,6 +96,12 @@ export class EmbeddingIndex {
     const exact = m && loaded.rows === m.rows ? m : copyRows(loaded, backend);
     exact.prepareQuantized();
     return new EmbeddingIndex(exact, loaded);
+  }
+
+  /** Mean of the stored rows (the modality's average embedding, for query centring); computed once. */
+  meanRow(): Float32Array {
+    this.mean ??= meanRow(this.matrix.data, this.rows, this.dim);
+    return this.mean;
   }
 
   get studyCount(): number {
@@ -145,8 +153,13 @@ export class EmbeddingIndex {
     }
   }
 
-  /** The best row of one study for a query (e.g. its best-matching sentence), or null when it has none. */
-  bestRowOfStudy(query: Float32Array, studyId: number): { row: number; score: number } | null {
+  /**
+   * The best row of one study for a query (e.g. its best-matching sentence) by
+   * cosine, or null when it has none. With `centre`, rows are compared as
+   * row - centre (the query comes centred by its caller, query-centring.ts), so
+   * a sentence queried verbatim still matches itself at cosine 1.
+   */
+  bestRowOfStudy(query: Float32Array, studyId: number, centre?: Float32Array): { row: number; score: number } | null {
     const g = this.groupOf.get(studyId);
     if (g === undefined) return null;
     const q = normalized(query);
@@ -155,8 +168,15 @@ export class EmbeddingIndex {
     for (let i = this.groupStart[g]!; i < this.groupStart[g + 1]!; i++) {
       const r = this.groupRows[i]!;
       const row = this.matrix.row(r);
-      let s = 0;
-      for (let j = 0; j < this.dim; j++) s += row[j]! * q[j]!;
+      let dot = 0;
+      let norm = 0;
+      for (let j = 0; j < this.dim; j++) {
+        const x = centre ? row[j]! - centre[j]! : row[j]!;
+        dot += x * q[j]!;
+        norm += x * x;
+      }
+      // Stored rows are unit length; centred ones are not.
+      const s = centre ? (norm > 0 ? dot / Math.sqrt(norm) : 0) : dot;
       if (s > bestScore) {
         bestScore = s;
         bestRow = r;

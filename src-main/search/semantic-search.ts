@@ -1,5 +1,6 @@
 /**
  * Text-to-image and image-to-image search over a library's stored embeddings.
+ * The query is centred on its modality's mean embedding (query-centring.ts).
  * Ranks studies by their best image (exact cosine, embedding-index.ts), masks
  * the studies outside the library filters before selection, and picks for each
  * hit its report sentence closest to the query, for highlighting. Indexes are
@@ -11,6 +12,7 @@ import type { Db } from '../db/connection';
 import { EmbeddingsRepo, type EmbeddingKind } from '../db/embeddings-repo';
 import { EmbeddingIndex } from './embedding-index';
 import { allowedStudyIds } from './filters';
+import { centredQuery } from './query-centring';
 import type { QueryEmbedder, QueryEmbedderProvider } from './query-embedder';
 
 export interface SearchRequest {
@@ -60,8 +62,8 @@ export class SemanticSearch {
     const started = performance.now();
     const modelId = this.resolveModel(request.modelId);
     const embedder = await this.requireEmbedder(modelId, 'embed the query text');
-    const query = await embedder.embedText(request.text);
-    return this.rank(modelId, 'text', query, request, undefined, started);
+    const query = this.centred(modelId, 'sentence', await embedder.embedText(request.text));
+    return this.rank(modelId, 'text', query.vector, request, undefined, started, query.centred);
   }
 
   /** Studies like the one holding `instanceId`; that study itself is left out. */
@@ -73,8 +75,15 @@ export class SemanticSearch {
       .get(request.instanceId) as { studyId: number } | undefined;
     if (!owner) throw new AppError('not_found', `No image with id ${request.instanceId} in this library.`);
     const stored = this.repo.vectorOf(modelId, 'image', request.instanceId);
-    const query = stored ?? (await (await this.requireEmbedder(modelId, 'embed this image')).embedImage(request.instanceId));
-    return this.rank(modelId, 'image', query, request, owner.studyId, started);
+    const query = this.centred(modelId, 'image', stored ?? (await (await this.requireEmbedder(modelId, 'embed this image')).embedImage(request.instanceId)));
+    return this.rank(modelId, 'image', query.vector, request, owner.studyId, started, query.centred);
+  }
+
+  /** The query minus the mean stored embedding of its modality (query-centring.ts); as it is when none are stored. */
+  private centred(modelId: string, kind: EmbeddingKind, query: Float32Array): { vector: Float32Array; centred: boolean } {
+    const index = this.index(modelId, kind);
+    const centred = index.rows > 0 && index.dim === query.length;
+    return { vector: centred ? centredQuery(query, index.meanRow()) : query, centred };
   }
 
   private rank(
@@ -84,6 +93,7 @@ export class SemanticSearch {
     request: SearchRequest,
     excludeStudyId: number | undefined,
     started: number,
+    centring: boolean,
   ): SearchResponse {
     const images = this.index(modelId, 'image');
     const allowed = allowedStudyIds(this.db, request.filters);
@@ -98,7 +108,7 @@ export class SemanticSearch {
     );
     const hits: SearchHit[] = top.map((hit) => {
       const study = studyOf.get(hit.studyId) as Pick<SearchHit, 'studyDate' | 'modalities' | 'description'>;
-      const best = sentences.bestRowOfStudy(query, hit.studyId);
+      const best = sentences.bestRowOfStudy(query, hit.studyId, centring ? sentences.meanRow() : undefined);
       const sentenceId = best ? sentences.sentenceIds[best.row]! : 0;
       const sentence = best
         ? (sentenceOf.get(sentenceId) as { reportId: number; text: string; start: number; end: number; index: number } | undefined)

@@ -47,7 +47,7 @@ export async function run(args: string[]): Promise<BenchRow[]> {
     });
   }
   for (const s of experiment.search) {
-    rows.push({ measure: `text-to-image P@10 "${s.query}" (${s.finding})`, convirt: s.precisionAt10, convirtStd: null, simclr: null, random: null, convirtMinusRandom: null, convirtMinusSimclr: null, chance: s.prevalence });
+    rows.push({ measure: `text-to-image P@10, mean of ${s.queries.length} queries (${s.finding}): ${s.perQuery.map((p) => p.toFixed(1)).join(' / ')}`, convirt: s.precisionAt10, convirtStd: null, simclr: null, random: null, convirtMinusRandom: null, convirtMinusSimclr: null, chance: s.prevalence });
   }
   rows.push({
     measure: `whole demo: ${summary.studies} studies, ${summary.images} images; ConVIRT ${experiment.convirt.steps} steps in ${experiment.convirt.seconds.toFixed(0)} s, SimCLR ${experiment.simclr.steps} in ${experiment.simclr.seconds.toFixed(0)} s; load ${loadavg()[0]!.toFixed(1)}`,

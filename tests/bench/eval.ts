@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- eval [--library FILE] [--encoder SPEC ...] [--pretrain-epochs N]
+ * `npm run bench -- eval [--library FILE] [--encoder SPEC ...] [--pretrain-epochs 12] [--methods convirt,simclr]
  *   [--tasks covid-finding,covid-view] [--fractions 1,10,100] [--seeds 5] [--resamples 1000]`
  *
  * The issue's "must show" run: the COVID collection (../shared/data/covid-cxr,
@@ -11,10 +11,12 @@
  * Speed row: linear-probe seconds per (encoder, fraction, seed) against the
  * feature pass in the same run.
  *
- * --pretrain-epochs N first pretrains ConVIRT (cpu-small preset, the engine's
- * trainer) on the collection's image-text pairs for N epochs and adds it as the
- * 'ConVIRT' encoder. The pairs are read from the image files (the collection's
- * JPEGs have no importer cache entry, which the engine's library source needs).
+ * By default it first pretrains ConVIRT and the image-only baseline (SimCLR:
+ * same engine, encoder and augmentations) with the small-data recipe
+ * (_pretrain.ts) for --pretrain-epochs N (default 12; 0: none) on the
+ * collection's image-note pairs, leaving out every patient in a test part,
+ * and evaluates them beside random init: the issue's must-show in one command.
+ * --methods convirt,simclr chooses which are pretrained.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -27,12 +29,7 @@ import { resultsTable } from '../../src-main/eval/report/results-table';
 import { runLinearEval } from '../../src-main/eval/run-eval';
 import { importLayout } from '../../src-main/ingest/layouts/index';
 import { selectBackend } from '../../src-main/ml/backend/select';
-import type { Db } from '../../src-main/db/connection';
-import { loadGrayImage, type StudyImageRef } from '../../src-main/eval/features/study-images';
-import { presetConfig } from '../../src-main/ml/train/config';
-import type { PairSource } from '../../src-main/ml/train/data';
-import { runTokenizer, VOCAB_FILE } from '../../src-main/ml/train/tokenizer';
-import { train } from '../../src-main/ml/train/trainer';
+import { pretrain, pretrainSource, smallDataRecipe, testPatients, type PretrainOutcome } from './_pretrain';
 
 export const description = 'linear-probe protocol on the COVID collection (finding, view) at 1/10/100% labels x seeds, per encoder';
 
@@ -45,38 +42,6 @@ function arg(args: string[], name: string, fallback: string): string {
 
 function all(args: string[], name: string): string[] {
   return args.flatMap((a, i) => (a === `--${name}` && args[i + 1] ? [args[i + 1]!] : []));
-}
-
-/** ConVIRT pretraining on every image with a report; returns the checkpoint folder and seconds taken. */
-async function pretrainConvirt(db: Db, libraryPath: string, runDir: string, epochs: number): Promise<{ checkpoint: string; seconds: number }> {
-  const rows = db
-    .prepare(
-      `SELECT st.id AS studyId, i.id AS instanceId, i.path AS path, i.content_hash AS contentHash, p.patient_key AS patientKey, r.raw_text AS text
-       FROM instances i JOIN series se ON se.id = i.series_id JOIN studies st ON st.id = se.study_id JOIN patients p ON p.id = st.patient_id
-       JOIN reports r ON r.id = (SELECT min(id) FROM reports WHERE study_id = st.id) ORDER BY i.id`,
-    )
-    .all() as (StudyImageRef & { patientKey: string; text: string })[];
-  const source: PairSource = {
-    size: rows.length,
-    patientKey: (i) => rows[i]!.patientKey,
-    load: async (i) => ({ image: await loadGrayImage(libraryPath, rows[i]!), reportText: rows[i]!.text, sections: [], patientKey: rows[i]!.patientKey }),
-  };
-  const config = presetConfig('cpu-small', { epochs, earlyStopping: { patience: epochs + 1, minDelta: 0, minEpochs: 0 } });
-  const { tokenizer, vocabText } = runTokenizer(config, { resumeCheckpoint: null, reportTexts: () => rows.map((r) => r.text) });
-  const started = Date.now();
-  const result = await train({
-    config,
-    source,
-    tokenizer,
-    runDir,
-    checkpointFiles: { [VOCAB_FILE]: vocabText },
-    onEvent: (e) => {
-      if (e.type === 'step') process.stderr.write(`\rpretrain step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(3)} ${e.pairsPerSecond.toFixed(1)} pairs/s`);
-      if (e.type === 'validation') process.stderr.write(`\nepoch ${e.epoch}: train ${e.trainLoss.toFixed(3)} val ${e.valLoss?.toFixed(3)}\n`);
-    },
-  });
-  if (!result.checkpoint) throw new Error('pretraining saved no checkpoint');
-  return { checkpoint: result.checkpoint, seconds: (Date.now() - started) / 1000 };
 }
 
 export async function run(args: string[]): Promise<BenchRow[]> {
@@ -97,20 +62,31 @@ export async function run(args: string[]): Promise<BenchRow[]> {
     if (temporary) await importLayout(db, { root: DATA, layout: 'covid' });
     const importSeconds = (Date.now() - importStart) / 1000;
     const encoders = (all(args, 'encoder').length > 0 ? all(args, 'encoder') : ['random']).map(parseEncoder);
-    const pretrainEpochs = Number(arg(args, 'pretrain-epochs', '0'));
-    let pretrainSeconds: number | null = null;
+    const pretrainEpochs = Number(arg(args, 'pretrain-epochs', '12'));
+    const tasks = arg(args, 'tasks', 'covid-finding,covid-view').split(',');
+    const pretrained: { name: string; outcome: PretrainOutcome }[] = [];
+    let pretrainPairs = 0;
     if (pretrainEpochs > 0) {
       pretrainDir = mkdtempSync(join(tmpdir(), 'convirt-bench-pretrain-'));
-      const pretrained = await pretrainConvirt(db, libraryPath, pretrainDir, pretrainEpochs);
-      pretrainSeconds = pretrained.seconds;
-      encoders.unshift({ name: `ConVIRT (${pretrainEpochs} epochs)`, spec: { kind: 'checkpoint', path: pretrained.checkpoint } });
+      const source = pretrainSource(db, libraryPath, testPatients(db, tasks.map((schema) => ({ schema }))));
+      pretrainPairs = source.size;
+      process.stderr.write(`pretraining on ${source.size} pairs of ${source.patients} patients (test patients of ${tasks.join(', ')} left out)\n`);
+      const recipe = smallDataRecipe({ epochs: pretrainEpochs });
+      for (const method of arg(args, 'methods', 'convirt,simclr').split(',')) {
+        const name = method === 'simclr' ? 'SimCLR (image only)' : 'ConVIRT';
+        const config = method === 'simclr' ? { ...recipe, method: 'simclr' as const, preset: `${recipe.preset}-simclr` } : recipe;
+        pretrained.push({ name, outcome: await pretrain(name, config, source, join(pretrainDir, method)) });
+      }
+      encoders.unshift(...pretrained.map((p) => ({ name: p.name, spec: { kind: 'checkpoint' as const, path: p.outcome.checkpoint } })));
+      // Random init is the same encoder at the same input size as the pretrained ones.
+      for (const e of encoders) if (e.spec.kind === 'random') e.spec = { ...e.spec, imageSize: recipe.image.size };
     }
     const fractions = arg(args, 'fractions', '1,10,100').split(',').map((p) => Number(p) / 100);
     const seeds = Number(arg(args, 'seeds', '5'));
     const resamples = Number(arg(args, 'resamples', '1000'));
     const outDir = join(__dirname, '..', '..', 'bench-results', 'eval');
     const rows: BenchRow[] = [];
-    for (const task of arg(args, 'tasks', 'covid-finding,covid-view').split(',')) {
+    for (const task of tasks) {
       const featureSeconds = new Map<string, number>();
       let featureStart = 0;
       const taskStart = Date.now();
@@ -155,7 +131,10 @@ export async function run(args: string[]): Promise<BenchRow[]> {
         });
       }
     }
-    rows.push({ task: 'all', encoder: encoders.map((e) => e.name).join(' | '), pretrain_s: pretrainSeconds, wall_s: (Date.now() - started) / 1000, backend: backend.chosen });
+    for (const p of pretrained) {
+      rows.push({ task: 'pretrain', encoder: p.name, pairs: pretrainPairs, steps: p.outcome.steps, first_val_loss: p.outcome.firstValLoss, best_val_loss: p.outcome.bestValLoss, pretrain_s: p.outcome.seconds });
+    }
+    rows.push({ task: 'all', encoder: encoders.map((e) => e.name).join(' | '), wall_s: (Date.now() - started) / 1000, backend: backend.chosen });
     return rows;
   } finally {
     db.close();

@@ -18,7 +18,8 @@ import { loadSafetensorsInto } from '../../ml/weights/state-dict';
 import { AppError } from '../../../src-shared/result';
 
 export type ImageEncoderSpec =
-  | { kind: 'random'; preset?: string; seed?: number }
+  /** imageSize: the input side in pixels (default: the preset's), to match a pretrained encoder it is compared with. */
+  | { kind: 'random'; preset?: string; seed?: number; imageSize?: number }
   | { kind: 'checkpoint'; path: string };
 
 export interface FrozenImageEncoder {
@@ -50,9 +51,10 @@ export function loadImageEncoder(spec: ImageEncoderSpec): FrozenImageEncoder {
   let config: TrainConfig;
   let modelId: string;
   if (spec.kind === 'random') {
-    config = presetConfig(spec.preset ?? 'cpu-small', spec.seed === undefined ? {} : { seed: spec.seed });
+    const overrides = { ...(spec.seed === undefined ? {} : { seed: spec.seed }), ...(spec.imageSize === undefined ? {} : { image: { size: spec.imageSize } }) };
+    config = presetConfig(spec.preset ?? 'cpu-small', overrides);
     resnet = build(config);
-    modelId = `random-init/${config.preset}/seed${config.seed}`;
+    modelId = `random-init/${config.preset}/seed${config.seed}${spec.imageSize === undefined ? '' : `/${spec.imageSize}px`}`;
   } else {
     const dir = checkpointDir(spec.path);
     config = readCheckpointConfig(dir);
