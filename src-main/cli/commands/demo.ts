@@ -15,6 +15,7 @@ import { createServices } from '../../services/index';
 import { withCommonOptions, type CommonOptions } from '../context';
 import { CliError, printJson } from '../output';
 import { serveServices } from './serve';
+import { electronBinary, runDesktopApp } from '../../electron-binary';
 
 interface DemoOptions extends CommonOptions {
   studies: string;
@@ -22,6 +23,7 @@ interface DemoOptions extends CommonOptions {
   imageSize: string;
   out?: string;
   serve: boolean;
+  browser?: boolean;
   train: boolean;
   epochs?: string;
   seeds: string;
@@ -72,7 +74,8 @@ export function demoCommand(): Command {
     .option('--seeds <k>', 'label subsets (seeds) per fraction in the evaluation', '5')
     .option('--fractions <list>', 'label percentages for the linear probe', '1,10,100')
     .option('--config <file>', 'training config JSON merged over the demo recipe')
-    .option('--no-serve', 'stop after printing the results; do not start browser mode')
+    .option('--no-serve', 'stop after printing the results; do not open the app')
+    .option('--browser', 'browser mode even where the Electron binary is installed')
     .option('--port <n>', 'port for browser mode (0 picks a free one)', '0')
     .action(async (options: DemoOptions) => {
       const json = Boolean(options.json);
@@ -147,6 +150,16 @@ export function demoCommand(): Command {
         services.close();
         return;
       }
+      const desktop = options.browser ? { path: null, why: '--browser' } : electronBinary();
+      if (desktop.path) {
+        // The desktop app opens the library itself: this process lets go of it first.
+        services.close();
+        if (!json) process.stdout.write(`Opening the desktop app on ${libraryPath} (results in the Evaluate screen).\n`);
+        const code = await runDesktopApp(desktop.path, ['--library', libraryPath]);
+        if (code !== 0) throw new CliError(`the desktop app exited with code ${code}`, code);
+        return;
+      }
+      if (!json) process.stderr.write(`Browser mode (the desktop app needs the Electron binary: ${desktop.why}).\n`);
       // In browser mode stdout carries only serve's own line (one JSON object with --json).
       await serveServices(services, { ...options, host: '127.0.0.1' });
     });
