@@ -108,6 +108,9 @@ export async function importDicomWeb(db: Db, baseUrl: string, options: DicomWebO
     instancesUpdated: 0,
     instancesUnchanged: 0,
     duplicates: 0,
+    reportsAdded: 0,
+    reportsUpdated: 0,
+    reportsUnchanged: 0,
     rejected: [],
     elapsedSeconds: 0,
     bytesRead: 0,
@@ -163,6 +166,9 @@ export async function importDicomWeb(db: Db, baseUrl: string, options: DicomWebO
     summary.instancesUpdated += r.instancesUpdated;
     summary.instancesUnchanged += r.instancesUnchanged;
     summary.duplicates += r.duplicates;
+    summary.reportsAdded += r.reportsAdded;
+    summary.reportsUpdated += r.reportsUpdated;
+    summary.reportsUnchanged += r.reportsUnchanged;
     summary.rejected.push(...r.rejected);
     summary.bytesRead += r.bytesRead;
     filesDone += r.filesSeen;

@@ -3,14 +3,16 @@
  * one transaction, record every rejected file with its reason, and report
  * progress. Idempotent (unchanged files are skipped by path, size and mtime;
  * a changed file updates its instance) and resumable after a kill (a file is
- * marked done in the same transaction as its study).
+ * marked done in the same transaction as its study). A DICOM SR file becomes
+ * the report of its study, in the study's transaction; SR files are small and
+ * are read again by each import (their report is then unchanged).
  */
 import { dirname, sep } from 'node:path';
 import type { Db } from '../db/connection';
 import { AppError } from '../../src-shared/result';
 import { DEFAULT_LONGEST_SIDE, removeCachedImages } from './cache/image-cache';
 import { examineFile } from './import-file';
-import { ImportStore, type ExaminedImage, type RejectedEntry } from './import-store';
+import { ImportStore, SR_WITHOUT_STUDY, type ExaminedImage, type ExaminedReport, type RejectedEntry } from './import-store';
 import { walkFiles, type FoundFile } from './import-walk';
 
 export interface ImportProgress {
@@ -48,6 +50,10 @@ export interface ImportSummary {
   instancesUnchanged: number;
   /** Files holding an image already in the library from another file (same SOP Instance UID). */
   duplicates: number;
+  /** DICOM SR files attached to their study as its report. */
+  reportsAdded: number;
+  reportsUpdated: number;
+  reportsUnchanged: number;
   /** Files under the given paths that are rejected (this run's and earlier, unchanged ones). */
   rejected: RejectedEntry[];
   elapsedSeconds: number;
@@ -58,6 +64,7 @@ interface PendingStudy {
   /** Deepest folder holding all of the study's files seen so far. */
   root: string;
   images: ExaminedImage[];
+  reports: ExaminedReport[];
 }
 
 function commonFolder(a: string, b: string): string {
@@ -77,7 +84,7 @@ export async function importDicom(db: Db, paths: readonly string[], options: Imp
   const source = options.source ?? 'dicom';
   const examine = { decode: options.decode ?? true, cacheDir: options.cacheDir ?? null, longestSide: options.longestSide ?? DEFAULT_LONGEST_SIDE };
   const maxPending = options.maxPendingImages ?? 2000;
-  const summary: ImportSummary = { filesSeen: files.length, filesSkipped: 0, instancesAdded: 0, instancesUpdated: 0, instancesUnchanged: 0, duplicates: 0, rejected: [], elapsedSeconds: 0, bytesRead: 0 };
+  const summary: ImportSummary = { filesSeen: files.length, filesSkipped: 0, instancesAdded: 0, instancesUpdated: 0, instancesUnchanged: 0, duplicates: 0, reportsAdded: 0, reportsUpdated: 0, reportsUnchanged: 0, rejected: [], elapsedSeconds: 0, bytesRead: 0 };
   const bytesTotal = files.reduce((s, f) => s + f.sizeBytes, 0);
   let bytesDone = 0;
   let filesDone = 0;
@@ -88,17 +95,28 @@ export async function importDicom(db: Db, paths: readonly string[], options: Imp
     const study = pending.get(studyUid)!;
     pending.delete(studyUid);
     pendingImages -= study.images.length;
-    for (const change of store.commitStudy(study.images, source, (oldHash) => examine.cacheDir && removeCachedImages(examine.cacheDir, oldHash, examine.longestSide))) {
+    const changes = store.commitStudy(study.images, source, (oldHash) => examine.cacheDir && removeCachedImages(examine.cacheDir, oldHash, examine.longestSide), study.reports);
+    for (const change of changes.instances) {
       if (change === 'added') summary.instancesAdded++;
       else if (change === 'updated') summary.instancesUpdated++;
       else if (change === 'duplicate') summary.duplicates++;
       else summary.instancesUnchanged++;
     }
+    for (const change of changes.reports) {
+      if (change === 'added') summary.reportsAdded++;
+      else if (change === 'updated') summary.reportsUpdated++;
+      else summary.reportsUnchanged++;
+    }
+    const orphans = changes.reportsWithoutStudy.map((r) => ({ path: r.path, reason: 'no_pixel_data' as const, detail: SR_WITHOUT_STUDY, sizeBytes: r.sizeBytes, mtimeMs: r.mtimeMs, contentHash: r.contentHash }));
+    store.recordRejections(orphans);
+    summary.rejected.push(...orphans.map(({ path, reason, detail }) => ({ path, reason, detail })));
   };
+  // A study with only SR files so far waits for the end of the walk: its images may be in a later folder.
+  const hasImages = (uid: string): boolean => pending.get(uid)!.images.length > 0;
   // Files are walked depth-first in sorted order: once the walk leaves a study's folder it
   // does not come back, so the study is complete for this run and lands in one transaction.
   const flushStudiesOutside = (folder: string): void => {
-    for (const [uid, study] of pending) if (!isUnder(folder, study.root)) flush(uid);
+    for (const [uid, study] of pending) if (!isUnder(folder, study.root) && hasImages(uid)) flush(uid);
   };
   const report = (): void => {
     if (!options.onProgress) return;
@@ -124,7 +142,7 @@ export async function importDicom(db: Db, paths: readonly string[], options: Imp
     await importOne(file);
     filesDone++;
     bytesDone += file.sizeBytes;
-    if (pendingImages >= maxPending) for (const uid of [...pending.keys()]) flush(uid);
+    if (pendingImages >= maxPending) for (const uid of [...pending.keys()]) if (hasImages(uid)) flush(uid);
     report();
   }
   for (const uid of [...pending.keys()]) flush(uid);
@@ -145,16 +163,16 @@ export async function importDicom(db: Db, paths: readonly string[], options: Imp
       summary.rejected.push(examined.entry);
       return;
     }
-    const { image } = examined;
-    const uid = image.meta.study.studyUid;
-    const folder = dirname(image.path);
-    const study = pending.get(uid);
-    if (study) {
-      study.root = commonFolder(study.root, folder);
-      study.images.push(image);
+    const uid = examined.kind === 'image' ? examined.image.meta.study.studyUid : examined.report.studyUid;
+    const folder = dirname(file.path);
+    const study = pending.get(uid) ?? { root: folder, images: [], reports: [] };
+    study.root = commonFolder(study.root, folder);
+    if (examined.kind === 'image') {
+      study.images.push(examined.image);
+      pendingImages++;
     } else {
-      pending.set(uid, { root: folder, images: [image] });
+      study.reports.push(examined.report);
     }
-    pendingImages++;
+    pending.set(uid, study);
   }
 }

@@ -82,7 +82,7 @@ export function importCommand(): Command {
             ...counts,
             rejected: outcome.rejected,
             ...(d
-              ? { files: d.filesSeen, added: d.instancesAdded, updated: d.instancesUpdated, unchanged: d.instancesUnchanged, skipped: d.filesSkipped, duplicates: d.duplicates, seconds: Number(d.elapsedSeconds.toFixed(3)) }
+              ? { files: d.filesSeen, added: d.instancesAdded, updated: d.instancesUpdated, unchanged: d.instancesUnchanged, skipped: d.filesSkipped, duplicates: d.duplicates, srReports: { added: d.reportsAdded, updated: d.reportsUpdated, unchanged: d.reportsUnchanged }, seconds: Number(d.elapsedSeconds.toFixed(3)) }
               : {}),
             ...(outcome.layouts.length > 0 ? { layouts: outcome.layouts } : {}),
             ...(outcome.reports ? { reportsAttached: outcome.reports } : {}),
@@ -90,7 +90,7 @@ export function importCommand(): Command {
         }
         const lines = [
           ...(d
-            ? [`DICOM: ${d.filesSeen} files in ${d.elapsedSeconds.toFixed(1)} s: ${d.instancesAdded} new images, ${d.instancesUpdated} updated, ${d.filesSkipped} unchanged, ${d.duplicates} duplicates.`]
+            ? [`DICOM: ${d.filesSeen} files in ${d.elapsedSeconds.toFixed(1)} s: ${d.instancesAdded} new images, ${d.instancesUpdated} updated, ${d.filesSkipped} unchanged, ${d.duplicates} duplicates, ${d.reportsAdded + d.reportsUpdated} SR reports attached.`]
             : []),
           ...outcome.layouts.map((l) => `Layout ${l.layout} at ${l.path}: ${l.studies} studies.`),
           ...(outcome.reports ? [`Reports: ${outcome.reports.added} attached, ${outcome.reports.updated} updated, ${outcome.reports.unchanged} unchanged.`] : []),
