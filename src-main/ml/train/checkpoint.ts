@@ -9,10 +9,11 @@
  * (itself written to a temporary file and renamed) points at it. A run killed at
  * any moment therefore finds either the previous or the new checkpoint complete.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { AppError } from '../../../src-shared/result';
+import { readJsonFile } from '../../json-file';
 import { convertLayout } from '../models/state';
 import type { Adam } from '../optim/adam';
 import { exportStateDict, loadStateDict } from '../weights/state-dict';
@@ -98,7 +99,7 @@ function optimizerTensors(model: ConvirtModel, adam: Adam): Map<string, { shape:
 export function latestCheckpoint(runDir: string): string | null {
   const pointer = join(runDir, 'latest.json');
   if (!existsSync(pointer)) return null;
-  const { checkpoint } = JSON.parse(readFileSync(pointer, 'utf8')) as { checkpoint: string };
+  const { checkpoint } = readJsonFile(pointer) as { checkpoint: string };
   const path = join(runDir, 'checkpoints', checkpoint);
   if (!existsSync(join(path, 'progress.json'))) throw new AppError('not_found', `${pointer} names ${checkpoint}, which is missing or incomplete`);
   return path;
@@ -106,7 +107,7 @@ export function latestCheckpoint(runDir: string): string | null {
 
 export function readCheckpointConfig(checkpointDir: string): TrainConfig {
   const file = join(checkpointDir, 'config.json');
-  return parseTrainConfig(JSON.parse(readFileSync(file, 'utf8')), file);
+  return parseTrainConfig(readJsonFile(file), file);
 }
 
 /** Loads weights and optimizer state into a model built from the same config; returns its progress. */
@@ -128,7 +129,7 @@ export function restoreCheckpoint(checkpointDir: string, model: ConvirtModel, ad
   } finally {
     tensors.forEach((t) => t.dispose());
   }
-  return JSON.parse(readFileSync(join(checkpointDir, 'progress.json'), 'utf8')) as TrainProgress;
+  return readJsonFile(join(checkpointDir, 'progress.json')) as TrainProgress;
 }
 
 /** Removes checkpoint folders other than the newest `keep` and `protect` (the best); also stale temporaries. */

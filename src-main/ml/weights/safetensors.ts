@@ -4,7 +4,13 @@
  * then the raw little-endian tensor bytes. Reads F32, F16, BF16, F64 and the
  * integer types (as float32 values); writes F32. Writes go to a temporary file
  * that is renamed into place, so a file is never half-written.
+ *
+ * Files written here carry the SHA-256 of their tensor bytes in the metadata
+ * (DATA_CHECKSUM_KEY; other readers such as PyTorch's ignore it), and reading
+ * such a file verifies it: a flipped bit or a damaged copy is named as such
+ * instead of loading wrong weights. Files from elsewhere have no checksum.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { AppError } from '../../../src-shared/result';
 
@@ -20,6 +26,9 @@ export interface SafetensorsFile {
   tensors: Map<string, FloatTensor>;
   metadata: Record<string, string>;
 }
+
+/** Metadata key holding the hex SHA-256 of the bytes after the header; parse checks and removes it. */
+export const DATA_CHECKSUM_KEY = 'convirt.data_sha256';
 
 const BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 
@@ -68,11 +77,11 @@ export function parseSafetensors(buffer: Buffer, path = 'buffer'): SafetensorsFi
     bad(path, 'header is not JSON');
   }
   const dataStart = 8 + headerLength;
-  const tensors = new Map<string, FloatTensor>();
+  const entries: { name: string; dtype: string; shape: number[]; begin: number; end: number; count: number }[] = [];
   let metadata: Record<string, string> = {};
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') {
-      metadata = entry as Record<string, string>;
+      metadata = { ...(entry as Record<string, string>) };
       continue;
     }
     const { dtype, shape, data_offsets: offsets } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
@@ -80,7 +89,18 @@ export function parseSafetensors(buffer: Buffer, path = 'buffer'): SafetensorsFi
     if (size === undefined) bad(path, `tensor ${name} has unsupported dtype ${dtype}`);
     const count = shape.reduce((a, b) => a * b, 1);
     const [begin, end] = offsets;
-    if (end - begin !== count * size || dataStart + end > buffer.length) bad(path, `tensor ${name} has offsets ${begin}-${end} that do not fit its shape [${shape.join(', ')}] ${dtype}`);
+    if (end - begin !== count * size) bad(path, `tensor ${name} has offsets ${begin}-${end} that do not fit its shape [${shape.join(', ')}] ${dtype}`);
+    if (dataStart + end > buffer.length) bad(path, `tensor ${name} has offsets ${begin}-${end} past the end of the file (${buffer.length} bytes): the file is truncated`);
+    entries.push({ name, dtype, shape, begin, end, count });
+  }
+  const expected = metadata[DATA_CHECKSUM_KEY];
+  if (expected !== undefined) {
+    const actual = createHash('sha256').update(buffer.subarray(dataStart)).digest('hex');
+    if (actual !== expected) bad(path, 'its tensor bytes do not match the checksum written with them (a damaged copy or a flipped bit on disk)');
+    delete metadata[DATA_CHECKSUM_KEY];
+  }
+  const tensors = new Map<string, FloatTensor>();
+  for (const { name, dtype, shape, begin, end, count } of entries) {
     tensors.set(name, { shape, dtype, data: decode(buffer.subarray(dataStart + begin, dataStart + end), dtype, count) });
   }
   return { tensors, metadata };
@@ -99,14 +119,17 @@ export function readSafetensors(path: string): SafetensorsFile {
 /** Serialises float32 tensors (sorted by name, 8-byte aligned header) to one buffer. */
 export function serializeSafetensors(tensors: Map<string, { shape: number[]; data: Float32Array }>, metadata: Record<string, string> = {}): Buffer {
   const names = [...tensors.keys()].sort();
-  const header: Record<string, unknown> = Object.keys(metadata).length > 0 ? { __metadata__: metadata } : {};
+  const checksum = createHash('sha256');
+  const entries: Record<string, unknown> = {};
   let offset = 0;
   for (const name of names) {
     const { shape, data } = tensors.get(name)!;
     if (shape.reduce((a, b) => a * b, 1) !== data.length) throw new AppError('bad_request', `tensor ${name}: shape [${shape.join(', ')}] does not match ${data.length} values`);
-    header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + data.length * 4] };
+    entries[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + data.length * 4] };
+    checksum.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     offset += data.length * 4;
   }
+  const header = { __metadata__: { ...metadata, [DATA_CHECKSUM_KEY]: checksum.digest('hex') }, ...entries };
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
   const headerBytes = Buffer.from(json, 'utf8');
