@@ -38,17 +38,20 @@ export function testPatients(db: Db, tasks: readonly EvalTaskRef[], splitSeed = 
 }
 
 /** The library's pairs without the held-out patients; images decoded once and kept (a few hundred at most 512 px). */
-export function pretrainSource(db: Db, libraryPath: string, heldOut: ReadonlySet<string>): PairSource & { texts: string[]; patients: number } {
+export function pretrainSource(db: Db, libraryPath: string, heldOut: ReadonlySet<string>): PairSource & { texts: string[]; patients: number; reportTexts(): string[] } {
   const all = librarySource(db, libraryPath);
   const indices = Array.from({ length: all.size }, (_, i) => i).filter((i) => !heldOut.has(all.patientKey(i)));
   const reports = db.prepare('SELECT p.patient_key AS patientKey, r.raw_text AS text FROM reports r JOIN studies st ON st.id = r.study_id JOIN patients p ON p.id = st.patient_id').all() as { patientKey: string; text: string }[];
   const loaded = new Map<number, Promise<TrainingPair>>();
+  const texts = [...new Set(reports.filter((r) => !heldOut.has(r.patientKey)).map((r) => r.text))];
   return {
     size: indices.length,
     patientKey: (i) => all.patientKey(indices[i]!),
     patients: new Set(indices.map((i) => all.patientKey(i))).size,
     // The vocabulary is built from the pretraining reports only, never from a test patient's.
-    texts: [...new Set(reports.filter((r) => !heldOut.has(r.patientKey)).map((r) => r.text))],
+    texts,
+    // Also the MLM warm-up's corpus (text.mlmWarmup), which the trainer asks the source for.
+    reportTexts: () => texts,
     load(i) {
       let pair = loaded.get(i);
       if (!pair) {

@@ -1,0 +1,190 @@
+/**
+ * `npm run bench -- smalldata [--data covid|demo] [--epochs 12] [--variants a,b,...]
+ *   [--fractions 1,10,100] [--seeds 5] [--studies 400]`
+ *
+ * The label-efficiency ablation (issue "Label efficiency on small real
+ * archives"): on the COVID collection (tasks covid-finding and covid-view) or
+ * on the demo archive (the six findings, CheXpert labels), pretrain each
+ * variant with the same encoder (ResNet-18 x 1/4, 64 px), epochs and seed,
+ * then linear-probe every encoder with the evaluation protocol (split by
+ * patient, fixed test set, 1 / 10 / 100 % labels, K seeds). Patients of any
+ * test part are left out of pretraining (_pretrain.ts).
+ *
+ * Variants: random init; SimCLR (image only); the faithful paper recipe at
+ * this size (plain heads, Adam 1e-4 constant, paper augmentation, one
+ * sentence per view, fixed tau); "small-data base" = faithful + what lets an
+ * encoder trained from scratch leave ln N (BatchNorm heads, lr 1e-3 warm-up +
+ * cosine, mild augmentation; src-main/demo/recipe.ts); the base plus each
+ * addition of the issue (false-negative masking, hybrid image-image term,
+ * learnable tau, MLM warm-up of the text encoder, image encoder initialised
+ * from the SimCLR run); and all additions together.
+ *
+ * One row per task x variant x fraction (mean ± std over seeds, 95% CI, the
+ * margin over SimCLR and whether it exceeds the seed std), and one per
+ * pretraining (steps, validation loss, seconds). Tables and plots go to
+ * bench-results/smalldata/.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BenchRow } from './main';
+import { formatTable } from '../../src-main/cli/output';
+import { openLibrary } from '../../src-main/db/connection';
+import { DEMO_EVAL_OBSERVATIONS } from '../../src-main/demo/experiment';
+import { resultsTable } from '../../src-main/eval/report/results-table';
+import { runLinearEval } from '../../src-main/eval/run-eval';
+import { importLayout } from '../../src-main/ingest/layouts/index';
+import { selectBackend } from '../../src-main/ml/backend/select';
+import { presetConfig, type TrainConfig } from '../../src-main/ml/train/config';
+import { pretrain, pretrainSource, smallDataRecipe, testPatients, type EvalTaskRef, type PretrainOutcome } from './_pretrain';
+
+export const description = 'label-efficiency ablation: random, SimCLR, faithful ConVIRT, small-data base, + each addition, all; linear probe at 1/10/100% x seeds';
+
+const SHARED = join(__dirname, '..', '..', '..', 'shared', 'data');
+const IU_REPORTS = join(SHARED, 'iu-xray-reports');
+
+function arg(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+}
+
+interface Variant {
+  name: string;
+  /** Starts from the SimCLR run's image encoder: skipped when that run is not among the variants. */
+  needsSimclr?: boolean;
+  /** The config, given the SimCLR run's checkpoint (for 'init from SimCLR'). */
+  config(epochs: number, simclrCheckpoint: string | null): TrainConfig;
+}
+
+const MLM = { steps: 300, lr: 5e-4, batch: 32, maskRate: 0.15, corpus: existsSync(IU_REPORTS) ? IU_REPORTS : null };
+
+/** Base recipe without masking: smallDataRecipe masks false negatives, which is an addition here. */
+const base = (epochs: number, overrides: Record<string, unknown> = {}, loss: Record<string, unknown> = {}): TrainConfig =>
+  smallDataRecipe({ epochs, overrides: { loss: { ...smallDataRecipe({ epochs }).loss, maskFalseNegatives: false, ...loss }, ...overrides } });
+
+const VARIANTS: Variant[] = [
+  { name: 'SimCLR (image only)', config: (e) => ({ ...base(e), method: 'simclr', preset: 'small-data-simclr' }) },
+  {
+    name: 'ConVIRT faithful',
+    config: (e) =>
+      presetConfig('cpu-small', {
+        preset: 'faithful-64px',
+        image: { encoder: { depth: 18, widthMultiplier: 0.25 }, size: 64 },
+        epochs: e,
+        earlyStopping: { patience: 1000, minEpochs: 0 },
+      }),
+  },
+  { name: 'ConVIRT small-data base', config: (e) => base(e) },
+  { name: '+ false-negative masking', config: (e) => base(e, {}, { maskFalseNegatives: true }) },
+  { name: '+ hybrid image term (w 0.5)', config: (e) => base(e, {}, { imageWeight: 0.5 }) },
+  { name: '+ learnable tau', config: (e) => base(e, {}, { learnableTau: true }) },
+  { name: '+ MLM warm-up', config: (e) => base(e, { text: { ...base(e).text, mlmWarmup: MLM } }) },
+  { name: '+ init from SimCLR', needsSimclr: true, config: (e, simclr) => base(e, { init: { imageFrom: simclr } }) },
+  {
+    name: 'ConVIRT all additions',
+    needsSimclr: true,
+    config: (e, simclr) => base(e, { text: { ...base(e).text, mlmWarmup: MLM }, init: { imageFrom: simclr } }, { maskFalseNegatives: true, imageWeight: 0.5, learnableTau: true }),
+  },
+];
+
+/** A fresh library with the data and its label tasks. */
+async function prepare(data: string, dir: string, studies: string): Promise<{ libraryPath: string; tasks: EvalTaskRef[] }> {
+  const libraryPath = join(dir, 'library.sqlite');
+  if (data === 'covid') {
+    const root = join(SHARED, 'covid-cxr');
+    if (!existsSync(root)) throw new Error(`${root} is absent`);
+    const db = openLibrary(libraryPath);
+    await importLayout(db, { root, layout: 'covid' });
+    db.close();
+    return { libraryPath, tasks: [{ schema: 'covid-finding' }, { schema: 'covid-view' }] };
+  }
+  if (data !== 'demo') throw new Error(`--data must be covid or demo, got ${data}`);
+  const cli = join(__dirname, '..', '..', 'dist', 'main', 'cli.js');
+  const made = spawnSync(process.execPath, [cli, 'demo', '--no-train', '--no-serve', '--json', '--library', libraryPath, '--studies', studies], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (made.status !== 0) throw new Error(`convirt demo --no-train exited with ${made.status}`);
+  return { libraryPath, tasks: DEMO_EVAL_OBSERVATIONS.map((label) => ({ schema: 'CheXpert', label })) };
+}
+
+export async function run(args: string[]): Promise<BenchRow[]> {
+  const started = Date.now();
+  const backend = await selectBackend();
+  const data = arg(args, 'data', 'covid');
+  const epochs = Number(arg(args, 'epochs', '12'));
+  const fractions = arg(args, 'fractions', '1,10,100').split(',').map((p) => Number(p) / 100);
+  const seeds = Number(arg(args, 'seeds', '5'));
+  const wanted = arg(args, 'variants', '');
+  const variants = wanted ? VARIANTS.filter((v) => wanted.split(',').some((w) => v.name.toLowerCase().includes(w.toLowerCase()))) : VARIANTS;
+  const dir = mkdtempSync(join(tmpdir(), 'convirt-bench-smalldata-'));
+  try {
+    const { libraryPath, tasks } = await prepare(data, dir, arg(args, 'studies', '400'));
+    const db = openLibrary(libraryPath);
+    const source = pretrainSource(db, libraryPath, testPatients(db, tasks));
+    process.stderr.write(`${data}: pretraining on ${source.size} pairs of ${source.patients} patients; ${variants.length} variants x ${epochs} epochs\n`);
+    const rows: BenchRow[] = [];
+    const trained: { name: string; outcome: PretrainOutcome; config: TrainConfig }[] = [];
+    let simclr: string | null = null;
+    for (const variant of variants) {
+      if (variant.needsSimclr && !simclr) {
+        process.stderr.write(`${variant.name}: skipped (needs the SimCLR variant)\n`);
+        continue;
+      }
+      const config = variant.config(epochs, simclr);
+      let outcome: PretrainOutcome;
+      try {
+        outcome = await pretrain(variant.name, config, source, join(dir, `run-${trained.length}`));
+      } catch (cause) {
+        // One variant failing (a config this build rejects, say) still leaves the others' table.
+        process.stderr.write(`\n${variant.name}: failed: ${(cause as Error).message}\n`);
+        rows.push({ data, task: 'pretrain', encoder: variant.name, error: (cause as Error).message });
+        continue;
+      }
+      if (config.method === 'simclr') simclr = outcome.checkpoint;
+      trained.push({ name: variant.name, outcome, config });
+      rows.push({ data, task: 'pretrain', encoder: variant.name, pairs: source.size, steps: outcome.steps, first_val_loss: outcome.firstValLoss, best_val_loss: outcome.bestValLoss, pretrain_s: outcome.seconds });
+    }
+    const imageSize = trained[0]?.config.image.size ?? 64;
+    const encoders = [
+      ...trained.map((t) => ({ name: t.name, spec: { kind: 'checkpoint' as const, path: t.outcome.checkpoint } })),
+      { name: 'random init', spec: { kind: 'random' as const, imageSize } },
+    ];
+    const outDir = join(__dirname, '..', '..', 'bench-results', 'smalldata');
+    for (const task of tasks) {
+      const outcome = await runLinearEval(db, libraryPath, {
+        task: task.schema,
+        ...(task.label ? { label: task.label } : {}),
+        encoders,
+        fractions,
+        seeds,
+        outDir,
+        onProgress: (p) => process.stderr.write(`\r${task.label ?? task.schema}: probe ${p.done}/${p.total}`),
+      });
+      const table = resultsTable(outcome.result);
+      process.stderr.write(`\n${table.title}\n${formatTable(table.headers, table.rows, 60)}\n`);
+      for (const cell of outcome.result.cells) {
+        const simclrCell = outcome.result.cells.find((c) => c.encoder === 'SimCLR (image only)' && c.fraction === cell.fraction);
+        const margin = simclrCell ? cell.mean - simclrCell.mean : null;
+        rows.push({
+          data,
+          task: task.label ?? task.schema,
+          metric: cell.metric,
+          encoder: cell.encoder,
+          fraction: cell.fraction,
+          mean: cell.mean,
+          std: cell.std,
+          ci_lower: cell.ci.lower,
+          ci_upper: cell.ci.upper,
+          minus_simclr: margin,
+          beats_simclr_by_std: margin === null ? null : margin > Math.max(cell.std, simclrCell?.std ?? 0),
+          train_size: cell.runs[0]?.trainSize ?? 0,
+          test_size: outcome.result.split.test,
+        });
+      }
+    }
+    db.close();
+    rows.push({ data, task: 'all', encoder: `${encoders.length} encoders`, wall_s: (Date.now() - started) / 1000, backend: backend.chosen, load_1m: loadavg()[0]! });
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
