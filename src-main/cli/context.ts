@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Result } from '../../src-shared/result';
 import { resolveLibraryPath } from '../library-path';
-import { createServices, type Services } from '../services/index';
+import { createServices, type Services, type ServicesOptions } from '../services/index';
 import { CliError } from './output';
 
 export interface CommonOptions {
@@ -16,8 +16,8 @@ export function withCommonOptions(cmd: Command): Command {
     .option('--json', 'print machine-readable JSON on stdout');
 }
 
-export function openServices(options: CommonOptions, door: 'cli' | 'browser' = 'cli'): Services {
-  return createServices(resolveLibraryPath(options.library), door);
+export function openServices(options: CommonOptions, door: 'cli' | 'browser' = 'cli', services: ServicesOptions = {}): Services {
+  return createServices(resolveLibraryPath(options.library), door, services);
 }
 
 export function unwrap<T>(result: Result<T>): T {

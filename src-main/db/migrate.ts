@@ -26,8 +26,14 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
   for (const m of migrations.slice(from)) {
     const apply = db.transaction(() => {
       db.exec(m.up);
+      if (m.foreignKeysOff) {
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length) throw new Error(`${broken.length} rows would break a foreign key`);
+      }
       db.pragma(`user_version = ${m.version}`);
     });
+    const enforced = db.pragma('foreign_keys', { simple: true }) === 1;
+    if (m.foreignKeysOff) db.pragma('foreign_keys = OFF');
     try {
       apply();
     } catch (cause) {
@@ -36,6 +42,8 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
         `Migration ${m.version} (${m.name}) failed and was rolled back; the library is unchanged at schema ${schemaVersion(db)}: ${(cause as Error).message}`,
         { version: m.version },
       );
+    } finally {
+      if (m.foreignKeysOff && enforced) db.pragma('foreign_keys = ON');
     }
   }
   return { from, to: schemaVersion(db) };

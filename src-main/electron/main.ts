@@ -13,6 +13,8 @@ import { pixelReply, PIXELS_PREFIX, type PixelReply } from '../server/pixels';
 import { ThumbnailSource, THUMBS_PREFIX, thumbnailReply } from '../server/thumbnails';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../server/security-headers';
 import { createServices, type Services } from '../services/index';
+import { registerShellDialogs } from './shell-dialogs';
+import { autoResumeWanted } from '../training/auto-resume';
 
 const SCHEME = 'app';
 const ORIGIN = `${SCHEME}://convirt`;
@@ -113,10 +115,11 @@ void app.whenReady().then(() => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
-  const services = createServices(resolveLibraryPath(libraryFlag()), 'electron');
+  const services = createServices(resolveLibraryPath(libraryFlag()), 'electron', { resumeInterrupted: autoResumeWanted(process.argv.includes('--no-resume')) });
   const thumbnails = new ThumbnailSource(services.db, services.libraryPath);
   protocol.handle(SCHEME, (request) => serveApp(services, thumbnails, request));
   registerIpc(services);
+  registerShellDialogs(trustedSender);
   createWindow(services);
   app.on('window-all-closed', () => {
     services.close();

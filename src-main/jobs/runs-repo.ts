@@ -1,11 +1,12 @@
 /**
  * Training runs in the library: the runs, checkpoints and metrics tables of
- * schema v1. One writer (the parent process) records what the worker reports.
+ * schema v1 (v5: the interrupted status). The parent process writes a run's
+ * status; its worker writes the metrics and checkpoints it reports (run-record.ts).
  */
 import type { Db } from '../db/connection';
 import { AppError } from '../../src-shared/result';
 
-export type RunStatus = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+export type RunStatus = 'queued' | 'running' | 'paused' | 'interrupted' | 'done' | 'failed' | 'cancelled';
 
 export interface RunRow {
   id: number;
@@ -17,6 +18,9 @@ export interface RunRow {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** When the workstation last resumed the run by itself on start, and from which checkpoint step. */
+  auto_resumed_at: string | null;
+  auto_resumed_step: number | null;
 }
 
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
@@ -39,11 +43,16 @@ export class RunsRepo {
     this.db.prepare(`UPDATE runs SET status = 'running', config_json = ?, error = NULL, finished_at = NULL, started_at = coalesce(started_at, ${NOW}) WHERE id = ?`).run(JSON.stringify(config), id);
   }
 
+  /** Notes that the workstation resumed the run by itself from the checkpoint at `step` (null: a resume by request). */
+  setAutoResumed(id: number, step: number | null): void {
+    this.db.prepare(`UPDATE runs SET auto_resumed_at = CASE WHEN ? IS NULL THEN NULL ELSE ${NOW} END, auto_resumed_step = ? WHERE id = ?`).run(step, step, id);
+  }
+
   setBackend(id: number, backend: unknown): void {
     this.db.prepare('UPDATE runs SET backend_json = ? WHERE id = ?').run(JSON.stringify(backend), id);
   }
 
-  finish(id: number, status: Exclude<RunStatus, 'queued' | 'running' | 'paused'>, error: string | null = null): void {
+  finish(id: number, status: Exclude<RunStatus, 'queued' | 'running' | 'paused' | 'interrupted'>, error: string | null = null): void {
     this.db.prepare(`UPDATE runs SET status = ?, error = ?, finished_at = ${NOW} WHERE id = ?`).run(status, error, id);
   }
 
@@ -56,11 +65,6 @@ export class RunsRepo {
 
   addMetric(runId: number, name: string, split: string | null, step: number | null, value: number, extra?: Record<string, unknown>): void {
     this.db.prepare('INSERT INTO metrics (run_id, name, split, step, value, extra_json) VALUES (?, ?, ?, ?, ?, ?)').run(runId, name, split, step, value, extra ? JSON.stringify(extra) : null);
-  }
-
-  /** Step metrics beyond `step` (left by a killed run whose checkpoint is older) are dropped before a resume. */
-  dropMetricsAfter(runId: number, step: number): void {
-    this.db.prepare("DELETE FROM metrics WHERE run_id = ? AND step > ? AND split = 'train'").run(runId, step);
   }
 
   metrics(runId: number, name: string): { split: string | null; step: number | null; value: number }[] {

@@ -1,8 +1,8 @@
 /**
  * Runs ConVIRT pretraining in its own process (child_process.fork of the
  * bundled worker; under Electron the same file runs with ELECTRON_RUN_AS_NODE)
- * and turns what it reports into typed JobEvents and rows of the library's
- * runs, checkpoints and metrics tables.
+ * and turns what it reports into typed JobEvents; the run's status is written
+ * here, its metrics and checkpoints by the worker (run-record.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -14,9 +14,10 @@ import type { Db } from '../db/connection';
 import { latestCheckpoint, readCheckpointConfig } from '../ml/train/checkpoint';
 import { parseTrainConfig, type TrainConfig } from '../ml/train/config';
 import type { TrainResult } from '../ml/train/trainer';
+import { alignRecordWithCheckpoint } from './run-record';
 import { RunsRepo } from './runs-repo';
 import type { ParentMessage, TrainRequest, WorkerMessage } from './train-protocol';
-import { writeWorkerPid } from './worker-pid';
+import { workerOwnsRun, writeWorkerPid } from './worker-pid';
 
 export const JOB_KIND = 'pretrain';
 
@@ -39,6 +40,8 @@ export interface TrainJobOptions {
   config?: TrainConfig;
   /** ...continue this run from its last checkpoint. */
   resumeRunId?: number;
+  /** The workstation resumes an interrupted run by itself on start (recorded for the Train screen). */
+  automatic?: boolean;
   /** Overrides the run's number of epochs (a resumed run may be extended). */
   epochs?: number;
   backend?: BackendName;
@@ -88,8 +91,8 @@ export function startTrainJob(options: TrainJobOptions): TrainJob {
   const emit = options.onEvent ?? (() => undefined);
   repo.markRunning(runId, config);
   if (resume) {
-    const checkpoint = latestCheckpoint(runDir);
-    repo.dropMetricsAfter(runId, checkpoint ? Number(/step-(\d+)(?:-\d+)?$/.exec(checkpoint)?.[1] ?? 0) : 0);
+    const fromStep = alignRecordWithCheckpoint(options.db, runId, latestCheckpoint(runDir));
+    repo.setAutoResumed(runId, options.automatic ? fromStep : null);
   }
 
   const entry = workerEntry();
@@ -100,7 +103,7 @@ export function startTrainJob(options: TrainJobOptions): TrainJob {
   });
   // Lets another process on this library tell a live run from an interrupted one.
   if (child.pid !== undefined) writeWorkerPid(runDir, child.pid);
-  const request: TrainRequest = { libraryPath: options.libraryPath, runDir, config, resume, ...(options.backend ? { backend: options.backend } : {}) };
+  const request: TrainRequest = { libraryPath: options.libraryPath, runId, runDir, config, resume, ...(options.backend ? { backend: options.backend } : {}) };
   child.send({ type: 'start', request } satisfies ParentMessage);
 
   let backend: unknown = null;
@@ -116,17 +119,14 @@ export function startTrainJob(options: TrainJobOptions): TrainJob {
         emit({ type: 'log', ...base, level: 'info', message: `training on ${message.backend.chosen} (${message.backend.device}): ${message.pairs} pairs from ${message.patients} patients` });
         break;
       case 'trainer': {
+        // The worker has already recorded the event in the library (run-record.ts).
         const e = message.event;
         if (e.type === 'step') {
-          repo.addMetric(runId, 'loss', 'train', e.step, e.loss, { epoch: e.epoch, lr: e.lr, pairsPerSecond: e.pairsPerSecond, dataWaitMs: e.dataWaitMs });
           emit({ ...e, ...base, type: 'train-step' });
           emit({ type: 'progress', ...base, done: e.step, total: e.totalSteps, rate: e.pairsPerSecond, etaSeconds: e.etaSeconds });
         } else if (e.type === 'validation') {
-          repo.addMetric(runId, 'epoch_loss', 'train', e.epoch, e.trainLoss);
-          if (e.valLoss !== null) repo.addMetric(runId, 'epoch_loss', 'val', e.epoch, e.valLoss);
           emit({ ...e, ...base, type: 'train-validation' });
         } else {
-          repo.addCheckpoint(runId, e.epoch, e.step, e.path, { best: e.best });
           emit({ ...e, ...base, type: 'train-checkpoint' });
         }
         break;
@@ -139,15 +139,17 @@ export function startTrainJob(options: TrainJobOptions): TrainJob {
   const done = new Promise<TrainJobOutcome>((resolve) => {
     child.on('exit', (code, signal) => {
       const final = finalMessage as WorkerMessage | null;
+      // Resumed meanwhile by another workstation (this one was closing): the run's status is no longer this job's to write.
+      const finish: RunsRepo['finish'] = (...args) => (workerOwnsRun(runDir, child.pid) ? repo.finish(...args) : undefined);
       let outcome: TrainJobOutcome;
       if (final?.type === 'done') {
         const status = final.result.status;
-        repo.finish(runId, status === 'cancelled' ? 'cancelled' : 'done');
+        finish(runId, status === 'cancelled' ? 'cancelled' : 'done');
         outcome = { runId, status, result: final.result, error: null, backend };
         emit(status === 'cancelled' ? { type: 'cancelled', ...base } : { type: 'done', ...base, summary: final.result });
       } else {
         const error = final?.type === 'error' ? final.error.message : `the training process exited ${signal ? `on signal ${signal}` : `with code ${code}`}`;
-        repo.finish(runId, cancelRequested && !final ? 'cancelled' : 'failed', error);
+        finish(runId, cancelRequested && !final ? 'cancelled' : 'failed', error);
         outcome = { runId, status: 'failed', result: null, error, backend };
         emit({ type: 'failed', ...base, error: final?.type === 'error' ? final.error : { code: 'internal', message: error } });
       }

@@ -1,6 +1,7 @@
 /**
  * Messages between the training job (parent) and its worker process. The
- * worker only reads the library; the parent records everything it reports.
+ * worker records its run's metrics and checkpoints in the library as they
+ * happen (run-record.ts); the parent records the run's status.
  */
 import type { BackendInfo, BackendName } from '../../src-shared/contract/system';
 import type { AppErrorShape } from '../../src-shared/result';
@@ -9,6 +10,7 @@ import type { TrainResult, TrainerEvent } from '../ml/train/trainer';
 
 export interface TrainRequest {
   libraryPath: string;
+  runId: number;
   runDir: string;
   config: TrainConfig;
   resume: boolean;

@@ -1,6 +1,7 @@
 /**
  * Entry point of the training worker process (child_process.fork). Waits for
- * one 'start' message, trains, streams events back, and exits. A 'cancel'
+ * one 'start' message, trains, records each step, epoch and checkpoint in the
+ * library, streams events back, and exits. A 'cancel'
  * message, or the parent going away, stops the run after the current step
  * with a checkpoint, so `--resume` continues it.
  */
@@ -11,18 +12,30 @@ import { latestCheckpoint } from '../ml/train/checkpoint';
 import { librarySource } from '../ml/train/library-source';
 import { VOCAB_FILE, runTokenizer } from '../ml/train/tokenizer';
 import { train } from '../ml/train/trainer';
+import { recordTrainerEvent } from './run-record';
 import type { ParentMessage, TrainRequest, WorkerMessage } from './train-protocol';
 
 let stopRequested = false;
 
+/**
+ * Sends to the parent while it is there. A parent killed outright leaves the
+ * channel broken before 'disconnect' arrives: the write fails (EPIPE), which
+ * without a callback would crash the worker before its checkpoint; it stops
+ * the run instead, like a disconnect.
+ */
 function send(message: WorkerMessage): void {
-  process.send?.(message);
+  if (!process.send || !process.connected) return;
+  process.send(message, undefined, {}, (error) => {
+    if (error) stopRequested = true;
+  });
 }
 
 /** Sends the last message and closes the channel once it is flushed. */
 function sendLast(message: WorkerMessage): void {
-  if (!process.send) return;
-  process.send(message, undefined, {}, () => process.disconnect?.());
+  if (!process.send || !process.connected) return;
+  process.send(message, undefined, {}, () => {
+    if (process.connected) process.disconnect?.();
+  });
 }
 
 function errorShape(error: unknown): AppErrorShape {
@@ -32,7 +45,7 @@ function errorShape(error: unknown): AppErrorShape {
 
 async function run(request: TrainRequest): Promise<void> {
   const backend = await selectBackend(request.backend ? { only: request.backend } : {});
-  // Read-write: a read-only connection to a WAL library fails while another process holds it open; the worker only reads.
+  // Read-write: it records the run's metrics and checkpoints, each before the trainer goes on (run-record.ts).
   const db = openLibrary(request.libraryPath);
   try {
     const source = librarySource(db, request.libraryPath);
@@ -46,7 +59,10 @@ async function run(request: TrainRequest): Promise<void> {
       runDir: request.runDir,
       resume: request.resume,
       checkpointFiles: { [VOCAB_FILE]: vocabText },
-      onEvent: (event) => send({ type: 'trainer', event }),
+      onEvent: (event) => {
+        recordTrainerEvent(db, request.runId, event);
+        send({ type: 'trainer', event });
+      },
       shouldStop: () => stopRequested,
     });
     const { stepLosses: _omitted, ...summary } = result;

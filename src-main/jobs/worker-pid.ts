@@ -48,3 +48,8 @@ export function runWorkerAlive(runDir: string): boolean {
   const pid = readWorkerPid(runDir);
   return pid !== null && isWorkerAlive(pid);
 }
+
+/** Whether `pid` is still the run's worker: false once another workstation has resumed the run with a worker of its own. */
+export function workerOwnsRun(runDir: string, pid: number | undefined): boolean {
+  return pid !== undefined && readWorkerPid(runDir) === pid;
+}

@@ -3,7 +3,7 @@ import type { ServiceImpl } from '../../src-shared/contract/index';
 import type { SystemInfo } from '../../src-shared/contract/system';
 import { openLibrary, type Db } from '../db/connection';
 import { logFileFor } from '../library-path';
-import { configureLog } from '../log';
+import { configureLog, log } from '../log';
 import { checkpointEmbedderProvider } from '../search/checkpoint-models';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { createEvaluationService } from './evaluation-service';
@@ -26,7 +26,12 @@ export interface Services {
   close(): void;
 }
 
-export function createServices(libraryPath: string, door: SystemInfo['door']): Services {
+export interface ServicesOptions {
+  /** Resume the newest interrupted pretraining run from its last checkpoint (the app and `convirt serve` on start). */
+  resumeInterrupted?: boolean;
+}
+
+export function createServices(libraryPath: string, door: SystemInfo['door'], options: ServicesOptions = {}): Services {
   if (libraryPath !== ':memory:') configureLog({ file: logFileFor(libraryPath) });
   const db = openLibrary(libraryPath);
   const pixels = new FramePixelSource(db);
@@ -44,6 +49,9 @@ export function createServices(libraryPath: string, door: SystemInfo['door']): S
     viewer: createViewerService(db, pixels),
     evaluation,
   };
+  if (options.resumeInterrupted) {
+    training.resumeInterrupted().catch((error: unknown) => log.warn('training.auto_resume_failed', { name: (error as Error).name }));
+  }
   return {
     db,
     libraryPath,

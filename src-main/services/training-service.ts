@@ -4,7 +4,8 @@
  * out through the EventHub. Pause and cancel both stop the worker after its
  * current step with a checkpoint; they differ in what the run is marked.
  * A run left 'running' by a workstation that went away is marked interrupted
- * as soon as its worker is gone, and offered for resuming. A run that finishes
+ * as soon as its worker is gone; the app and `convirt serve` resume it by
+ * themselves on start (resumeInterrupted), and the Train screen offers it. A run that finishes
  * embeds the library with its checkpoint (job kind 'embed'), as `convirt
  * pretrain` does, so Search works from a run started on the Train screen.
  */
@@ -15,7 +16,7 @@ import type { BackendName } from '../../src-shared/contract/system';
 import type { RunSummary } from '../../src-shared/contract/training';
 import { AppError } from '../../src-shared/result';
 import { openLibrary, type Db } from '../db/connection';
-import { runDirFor, startTrainJob, type TrainJob, type TrainJobOutcome } from '../jobs/train-job';
+import { JOB_KIND, runDirFor, startTrainJob, type TrainJob, type TrainJobOutcome } from '../jobs/train-job';
 import { probeBackends } from '../ml/backend/probe';
 import { parseTrainConfig, presetConfig, PRESETS, TrainConfig } from '../ml/train/config';
 import { librarySource } from '../ml/train/library-source';
@@ -23,7 +24,7 @@ import { log } from '../log';
 import { embedCheckpoint } from '../search/checkpoint-models';
 import { recommend } from '../training/recommend';
 import { TrainingRuns } from '../training/runs-view';
-import { runWorkerAlive } from '../jobs/worker-pid';
+import { runWorkerAlive, workerOwnsRun } from '../jobs/worker-pid';
 import type { EventHub } from './events';
 
 type Intent = 'train' | 'pause' | 'cancel' | 'interrupt';
@@ -39,6 +40,14 @@ const TERMINAL = new Set<JobEvent['type']>(['done', 'failed', 'cancelled']);
 
 export interface TrainingService {
   impl: ServiceImpl['training'];
+  /**
+   * Resumes the newest interrupted run from its last checkpoint (same run id,
+   * curves continued), first waiting (up to `waitMs`) for a previous
+   * workstation's worker to finish its step and checkpoint. Resolves to the
+   * resumed run, or null when there is none, another job runs, or the wait
+   * ran out. The app and `convirt serve` call it on start unless told not to.
+   */
+  resumeInterrupted(options?: { waitMs?: number; pollMs?: number }): Promise<RunSummary | null>;
   /** Stops a running job after its step (with a checkpoint) and marks it interrupted. */
   close(): void;
 }
@@ -75,14 +84,15 @@ export function createTrainingService(db: Db, libraryPath: string, events: Event
       // The job has just written its final status; the intent decides what the run is.
       const runId = entry.job.runId;
       const own = new TrainingRuns(entry.db);
+      const stillOurs = workerOwnsRun(entry.job.runDir, entry.job.child.pid);
       if (entry.intent === 'pause' && event.type === 'cancelled') own.markPaused(runId);
-      if (entry.intent === 'interrupt' && event.type !== 'done') own.markInterrupted(runId);
+      if (entry.intent === 'interrupt' && event.type !== 'done' && stillOurs) own.markInterrupted(runId);
       if (active === entry) active = null;
     }
     events.emit(event);
   }
 
-  function launch(options: { config: TrainConfig } | { resumeRunId: number }, backend: BackendName | undefined): RunSummary {
+  function launch(options: { config: TrainConfig } | { resumeRunId: number; automatic?: boolean }, backend: BackendName | undefined): RunSummary {
     if (libraryPath === ':memory:') throw new AppError('bad_request', 'pretraining needs a library file; this library is in memory');
     const jobDb = openLibrary(libraryPath);
     const entry = { db: jobDb, intent: 'train' } as ActiveJob;
@@ -179,7 +189,7 @@ export function createTrainingService(db: Db, libraryPath: string, events: Event
       recoverInterrupted();
       const row = runs.row(runId);
       if (row.status === 'running') throw new AppError('bad_request', `run ${runId} is training in another process; stop it there`);
-      if (row.status === 'paused') runs.markCancelled(runId);
+      if (row.status === 'paused' || row.status === 'interrupted') runs.markCancelled(runId);
       return summary(runId);
     },
     listRuns() {
@@ -192,9 +202,48 @@ export function createTrainingService(db: Db, libraryPath: string, events: Event
     },
   };
 
+  let closed = false;
+  let waitTimer: NodeJS.Timeout | null = null;
+  let wakeWaiter: (() => void) | null = null;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      wakeWaiter = resolve;
+      waitTimer = setTimeout(resolve, ms);
+      // A CLI process with nothing else to do must not stay alive for this wait.
+      waitTimer.unref();
+    });
+
+  async function resumeInterrupted({ waitMs = 120_000, pollMs = 250 } = {}): Promise<RunSummary | null> {
+    const deadline = Date.now() + waitMs;
+    while (!closed && !active) {
+      recoverInterrupted();
+      const id = runs.newestInterrupted();
+      // A previous workstation's worker may still be finishing its step and checkpoint (that run, or one marked running).
+      const stopping = [...runs.runningIds(), ...(id === null ? [] : [id])].some((r) => runWorkerAlive(runDirFor(libraryPath, r)));
+      if (id !== null && !stopping && !runs.summary(runs.row(id), false).resumable) {
+        // Stopped before its first checkpoint: nothing to continue from; the Train screen lists it.
+        log.info('training.auto_resume_skipped', { runId: id });
+        return null;
+      }
+      if (id !== null && !stopping) {
+        log.info('training.auto_resume', { runId: id });
+        const resumed = launch({ resumeRunId: id, automatic: true }, undefined);
+        events.emit({ type: 'log', jobId: `${JOB_KIND}-${id}`, kind: JOB_KIND, level: 'info', message: `run ${id} was interrupted; resumed automatically from its last checkpoint` });
+        return resumed;
+      }
+      if (!stopping || Date.now() > deadline) return null;
+      await pause(pollMs);
+    }
+    return null;
+  }
+
   return {
     impl,
+    resumeInterrupted,
     close() {
+      closed = true;
+      if (waitTimer) clearTimeout(waitTimer);
+      wakeWaiter?.();
       if (!active) return;
       active.intent = 'interrupt';
       active.job.cancel();

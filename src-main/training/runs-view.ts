@@ -1,21 +1,17 @@
 /**
  * Pretraining runs as the Train screen sees them: summaries for the history
  * and curves for one run, read from the runs, checkpoints and metrics tables
- * that the training job writes (src-main/jobs/train-job.ts).
- *
- * The runs table's status column predates pausing from the UI and its CHECK
- * allows no 'interrupted', so an interrupted run is stored as 'paused' with an
- * error that starts with INTERRUPTED; both resume the same way.
+ * that the training job and its worker write (src-main/jobs/train-job.ts,
+ * run-record.ts). 'interrupted' (schema v5) is a run whose workstation went
+ * away while it trained; it resumes like a paused one.
  */
 import type { BackendInfo } from '../../src-shared/contract/system';
-import type { EpochPoint, RunDetail, RunStatus, RunSummary, StepPoint } from '../../src-shared/contract/training';
+import type { EpochPoint, RunDetail, RunSummary, StepPoint } from '../../src-shared/contract/training';
 import { AppError } from '../../src-shared/result';
 import type { Db } from '../db/connection';
 import { JOB_KIND } from '../jobs/train-job';
 import type { RunRow } from '../jobs/runs-repo';
 
-export const INTERRUPTED = 'interrupted';
-const INTERRUPTED_NOTE = `${INTERRUPTED}: the workstation stopped while this run was training; resume continues from its last checkpoint`;
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 interface RunStats {
@@ -34,11 +30,6 @@ function parseJson(text: string | null): unknown {
   } catch {
     return null;
   }
-}
-
-export function viewStatus(row: Pick<RunRow, 'status' | 'error'>): RunStatus {
-  if (row.status === 'paused' && row.error?.startsWith(INTERRUPTED)) return 'interrupted';
-  return row.status;
 }
 
 export class TrainingRuns {
@@ -63,7 +54,13 @@ export class TrainingRuns {
   }
 
   markInterrupted(id: number): void {
-    this.db.prepare(`UPDATE runs SET status = 'paused', error = ?, finished_at = ${NOW} WHERE id = ?`).run(INTERRUPTED_NOTE, id);
+    this.db.prepare(`UPDATE runs SET status = 'interrupted', error = NULL, finished_at = ${NOW} WHERE id = ?`).run(id);
+  }
+
+  /** The newest interrupted run, the one the workstation resumes by itself on start. */
+  newestInterrupted(): number | null {
+    const row = this.db.prepare("SELECT id FROM runs WHERE kind = ? AND status = 'interrupted' ORDER BY id DESC LIMIT 1").get(JOB_KIND) as { id: number } | undefined;
+    return row?.id ?? null;
   }
 
   markCancelled(id: number): void {
@@ -84,7 +81,7 @@ export class TrainingRuns {
     const config = (parseJson(row.config_json) ?? {}) as { preset?: unknown; epochs?: unknown };
     const backend = parseJson(row.backend_json) as Partial<BackendInfo> | null;
     const stats = this.stats(row.id);
-    const status = viewStatus(row);
+    const status = row.status;
     return {
       id: row.id,
       status,
@@ -99,7 +96,9 @@ export class TrainingRuns {
       epochsDone: status === 'done' && stats.lastStepEpoch !== null ? Math.max(stats.epochsDone, stats.lastStepEpoch + 1) : stats.epochsDone,
       epochs: typeof config.epochs === 'number' ? config.epochs : 0,
       steps: stats.steps,
-      error: status === 'interrupted' ? null : row.error,
+      error: row.error,
+      autoResumedAt: row.auto_resumed_at,
+      autoResumedStep: row.auto_resumed_step,
       resumable: stats.checkpoints > 0 && ['paused', 'interrupted', 'cancelled', 'failed'].includes(status),
       attached,
     };

@@ -62,6 +62,9 @@ export const RunSummary = z.object({
   resumable: z.boolean(),
   /** This workstation's process runs it now (pause and cancel apply). */
   attached: z.boolean(),
+  /** When the workstation last resumed the run by itself on start (after it was interrupted), and from which step; null otherwise. */
+  autoResumedAt: z.string().nullable(),
+  autoResumedStep: z.number().int().nullable(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 

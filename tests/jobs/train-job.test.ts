@@ -80,8 +80,21 @@ describe('training job in its own process', () => {
       const killed = await job.done;
       assert.equal(killed.status, 'failed');
       assert.match(killed.error!, /SIGKILL/);
-      assert.equal(new RunsRepo(library.db).get(job.runId).status, 'failed');
+      const repo = new RunsRepo(library.db);
+      assert.equal(repo.get(job.runId).status, 'failed');
+      // The worker records each step before going on, so the record reaches at least the last checkpoint, in order.
+      const recorded = repo.metrics(job.runId, 'loss').map((m) => m.step!);
+      const checkpointStep = Math.max(...repo.checkpoints(job.runId).map((c) => c.step));
+      assert.deepEqual(recorded, Array.from({ length: recorded.length }, (_, i) => i + 1));
+      assert.ok(recorded.length >= checkpointStep, `${recorded.length} steps recorded, checkpoint at ${checkpointStep}`);
       await resumeAndCompare(job.runId);
+      // Steps after the checkpoint were dropped and retrained: every step once, every epoch loss once.
+      const steps = uninterrupted.result!.steps;
+      assert.deepEqual(repo.metrics(job.runId, 'loss').map((m) => m.step), Array.from({ length: steps }, (_, i) => i + 1));
+      assert.deepEqual(
+        repo.metrics(job.runId, 'epoch_loss').map((m) => `${m.split}:${m.step}`),
+        Array.from({ length: config.epochs }, (_, e) => [`train:${e}`, `val:${e}`]).flat(),
+      );
     });
   });
 });

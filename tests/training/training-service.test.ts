@@ -2,7 +2,8 @@
  * The training service on a real library file with reports and cached images:
  * start, pause, resume, cancel and finish a tiny run in its own process; one
  * job at a time; a run left 'running' by a workstation that went away is
- * marked interrupted once its worker is gone, and resumes.
+ * marked interrupted once its worker is gone, and resumes, by request or by
+ * itself when the next workstation starts.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -126,12 +127,18 @@ describe('training service', () => {
     assert.throws(() => service.impl.resume({ runId }), /has finished/);
   });
 
-  it('closing the workstation mid-run marks it interrupted; a new service offers resume', async () => {
+  /** Starts a run and closes the workstation after its first step; resolves to the run and the end of its job. */
+  async function closeMidRun(): Promise<{ runId: number; end: Promise<JobEvent> }> {
     const firstStep = nextEvent(hub, (e) => e.type === 'train-step');
     const { id: runId } = (await service.impl.start({ config, backend: 'cpu' })) as RunSummary;
     await firstStep;
     const end = nextEvent(hub, isEnd);
     service.close();
+    return { runId, end };
+  }
+
+  it('closing the workstation mid-run marks it interrupted; a new service offers resume', async () => {
+    const { runId, end } = await closeMidRun();
     await end;
     const reopened = createTrainingService(library.db, library.path, hub);
     const run = (await reopened.impl.listRuns({})).find((r) => r.id === runId)!;
@@ -139,6 +146,24 @@ describe('training service', () => {
     assert.equal(run.resumable, true);
     assert.equal(run.error, null);
     service = reopened;
+  });
+
+  it("a workstation started while the closing one's worker finishes its step waits for it, then resumes the run by itself to the end", async () => {
+    const { runId, end: oldEnd } = await closeMidRun();
+    // The closing workstation's worker is still finishing its step: the automatic resume waits for it.
+    const next = createTrainingService(library.db, library.path, hub);
+    const done = nextEvent(hub, (e) => isEnd(e) && e.type === 'done');
+    const resumed = await next.resumeInterrupted({ waitMs: 60_000, pollMs: 100 });
+    assert.equal((await oldEnd).type, 'cancelled');
+    assert.equal(resumed?.id, runId);
+    assert.ok(resumed?.autoResumedAt);
+    await done;
+    const detail = await next.impl.getRun({ runId });
+    assert.equal(detail.run.status, 'done');
+    assert.equal(detail.run.autoResumedStep, resumed?.autoResumedStep);
+    assert.ok(detail.run.autoResumedStep! >= 1, `resumed from step ${detail.run.autoResumedStep}`);
+    assert.deepEqual(detail.stepLoss.map((s) => s.step), [1, 2, 3, 4, 5, 6, 7, 8]);
+    service = next;
   });
 
   it('a run left running: interrupted once its worker is gone, untouched while a worker lives', async () => {

@@ -4,11 +4,14 @@ import { startBridge, isLoopback, type Bridge } from '../../server/bridge';
 import type { Services } from '../../services/index';
 import { openServices, withCommonOptions, type CommonOptions } from '../context';
 import { CliError, printJson } from '../output';
+import { AUTO_RESUME_ENV, autoResumeWanted } from '../../training/auto-resume';
 
 export interface ServeOptions extends CommonOptions {
   host: string;
   port: string;
   allowRemote?: boolean;
+  /** false with --no-resume. */
+  resume?: boolean;
 }
 
 /** The built renderer sits at dist/renderer, next to dist/main where this runs. */
@@ -45,7 +48,8 @@ export function serveCommand(): Command {
     .option('--host <address>', 'interface to listen on', '127.0.0.1')
     .option('--port <n>', 'port (0 picks a free one)', '0')
     .option('--allow-remote', 'allow a non-loopback --host (prints a warning)')
+    .option('--no-resume', `do not resume an interrupted pretraining run on start (or set ${AUTO_RESUME_ENV}=0)`)
     .action(async (options: ServeOptions) => {
-      await serveServices(openServices(options, 'browser'), options);
+      await serveServices(openServices(options, 'browser', { resumeInterrupted: autoResumeWanted(options.resume === false) }), options);
     });
 }

@@ -4,4 +4,10 @@ export interface Migration {
   readonly name: string;
   /** SQL executed inside one transaction together with the version bump. */
   readonly up: string;
+  /**
+   * Runs with foreign key enforcement off (it cannot change inside a
+   * transaction), for a rebuild of a table others reference; the runner checks
+   * every foreign key before committing.
+   */
+  readonly foreignKeysOff?: boolean;
 }
