@@ -1,10 +1,12 @@
 /**
  * The only file that touches ipcRenderer. Exposes exactly the contract's
  * channels as `window.convirt.<group>.<method>(input)` plus an event
- * subscription; any other channel is refused before it reaches main.
+ * subscription; any other channel is refused before it reaches main. The
+ * shell's one native-dialog method is `window.convirtShell.pickPath`.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { CHANNELS, EVENT_CHANNEL } from '../../src-shared/contract/channels';
+import { SHELL_PICK_PATH_CHANNEL, type ShellApi } from '../../src-shared/contract/shell';
 
 const allowed = new Set<string>(CHANNELS);
 
@@ -29,3 +31,7 @@ contextBridge.exposeInMainWorld('convirt', {
     return () => ipcRenderer.removeListener(EVENT_CHANNEL, handler);
   },
 });
+
+// The shell's native dialogs, beside the services (see contract/shell.ts).
+const shell: ShellApi = { pickPath: (input) => ipcRenderer.invoke(SHELL_PICK_PATH_CHANNEL, input) };
+contextBridge.exposeInMainWorld('convirtShell', shell);

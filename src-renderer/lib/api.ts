@@ -6,6 +6,7 @@
 import { CHANNELS } from '../../src-shared/contract/channels';
 import { JobEvent } from '../../src-shared/contract/events';
 import { lookupChannel, type ClientApi } from '../../src-shared/contract/index';
+import { parsePickPathOutput, type PickPathInput, type ShellApi } from '../../src-shared/contract/shell';
 import { err, resultSchema, type Result } from '../../src-shared/result';
 
 type Invoke = (input: unknown) => Promise<unknown>;
@@ -17,6 +18,7 @@ interface PreloadApi {
 declare global {
   interface Window {
     convirt?: PreloadApi;
+    convirtShell?: ShellApi;
   }
 }
 
@@ -56,6 +58,11 @@ function buildApi(): ClientApi {
 }
 
 export const api = buildApi();
+
+/** The desktop shell's native open dialog: a path, or null when cancelled. Null in browser mode, where paths are typed. */
+export const pickPath: ((input: PickPathInput) => Promise<string | null>) | null = window.convirtShell
+  ? async (input) => parsePickPathOutput(await window.convirtShell!.pickPath(input))?.path ?? null
+  : null;
 
 /** Subscribes to job events; returns the teardown. */
 export function onJobEvent(listener: (event: JobEvent) => void): () => void {

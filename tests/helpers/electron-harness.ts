@@ -21,6 +21,8 @@ export interface Recording {
   headersHandler?: Handler;
   exposed: Map<string, unknown>;
   ipcRendererCalls: { channel: string; payload: unknown }[];
+  /** Arguments of each dialog.showOpenDialog call; the stand-in answers with /picked/path. */
+  dialogCalls: unknown[][];
   ready?: Promise<void>;
 }
 
@@ -42,6 +44,9 @@ function stand_in(rec: Recording): Record<string, unknown> {
     }
     loadURL: (url: string) => Promise<void>;
     on(): void {}
+    static fromWebContents(): null {
+      return null;
+    }
   }
   let resolveReady!: () => void;
   const whenReady = new Promise<void>((r) => (resolveReady = r));
@@ -68,6 +73,12 @@ function stand_in(rec: Recording): Record<string, unknown> {
       },
     },
     shell: { openExternal: () => Promise.resolve() },
+    dialog: {
+      showOpenDialog: (...args: unknown[]) => {
+        rec.dialogCalls.push(args);
+        return Promise.resolve({ canceled: false, filePaths: ['/picked/path'] });
+      },
+    },
     contextBridge: { exposeInMainWorld: (key: string, api: unknown) => rec.exposed.set(key, api) },
     ipcRenderer: {
       invoke: (channel: string, payload: unknown) => {
@@ -90,6 +101,7 @@ export function loadWithElectron(bundle: 'electron-main.js' | 'preload.js', argv
     protocolHandlers: new Map(),
     exposed: new Map(),
     ipcRendererCalls: [],
+    dialogCalls: [],
   };
   const electron = stand_in(rec);
   const loader = Module as unknown as { _load: (request: string, parent: unknown, isMain: boolean) => unknown };

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CHANNELS } from '../../src-shared/contract/channels';
+import { SHELL_PICK_PATH_CHANNEL } from '../../src-shared/contract/shell';
 import { CONTENT_SECURITY_POLICY } from '../../src-main/server/security-headers';
 import { loadWithElectron } from '../helpers/electron-harness';
 import { tempDir } from '../helpers/temp';
@@ -76,7 +77,8 @@ test('a strict CSP is set on every response', async () => {
 
 test('IPC: exactly the contract is handled, the sender is checked, payloads are validated', async () => {
   await main.ready;
-  assert.deepEqual([...main.ipcHandlers.keys()].sort(), [...CHANNELS].sort());
+  // The contract, plus the shell's native dialog (tests/unit/electron-shell.test.ts).
+  assert.deepEqual([...main.ipcHandlers.keys()].sort(), [...CHANNELS, SHELL_PICK_PATH_CHANNEL].sort());
   const handler = main.ipcHandlers.get('library:listStudies')!;
   const foreign = (await handler({ senderFrame: { url: 'https://evil.example/' } }, {})) as { ok: boolean; error: { code: string } };
   assert.deepEqual([foreign.ok, foreign.error.code], [false, 'unauthorized']);
@@ -89,7 +91,7 @@ test('IPC: exactly the contract is handled, the sender is checked, payloads are 
 test('the preload exposes exactly the contract and refuses other channels', async () => {
   const preload = loadWithElectron('preload.js');
   const api = preload.exposed.get('convirt') as Record<string, Record<string, (i: unknown) => Promise<unknown>> | unknown>;
-  assert.deepEqual([...preload.exposed.keys()], ['convirt']);
+  assert.deepEqual([...preload.exposed.keys()], ['convirt', 'convirtShell']);
   const exposed = Object.entries(api).flatMap(([group, methods]) =>
     typeof methods === 'function' ? [group] : Object.keys(methods as object).map((m) => `${group}:${m}`),
   );
