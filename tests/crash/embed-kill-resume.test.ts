@@ -100,8 +100,10 @@ test('kill -9 mid-embedding, then convirt embed again: integrity ok, only whole 
   const partial = storedVectors(path, full.modelId);
   const total = full.images + full.sentences;
   assert.ok(partial.size > 0 && partial.size < total, `the kill landed mid-pass (${partial.size} of ${total} stored)`);
-  const images = [...partial.keys()].filter((k) => k.startsWith('image:')).length;
-  assert.ok(images === full.images || images % BATCH === 0, `images are stored in whole batches of ${BATCH} (${images})`);
+  const stored = (kind: string) => [...partial.keys()].filter((k) => k.startsWith(`${kind}:`)).length;
+  const [images, sentences] = [stored('image'), stored('sentence')];
+  assert.ok(images === full.images || (images % BATCH === 0 && sentences === 0), `images are stored in whole batches of ${BATCH}, before any sentence (${images})`);
+  assert.ok(sentences === full.sentences || sentences % BATCH === 0, `sentences are stored in whole batches of ${BATCH} (${sentences})`);
   for (const [key, row] of partial) {
     const want = expected.get(key);
     assert.ok(want, `${key} belongs to the library`);
