@@ -24,7 +24,7 @@ test('migration 004 backfills the report index of a v3 library', () => {
   v3.close();
 
   const db = openLibrary(path);
-  assert.equal(schemaVersion(db), 4);
+  assert.ok(schemaVersion(db) >= 4);
   assert.deepEqual(matches(db, 'pneumothorax'), [report]);
   // Porter stemming: the plural finds the singular.
   assert.deepEqual(matches(db, 'effusions'), [report]);

@@ -24,7 +24,7 @@ test('migration 005 turns paused-with-an-interrupted-note runs into interrupted 
   v4.close();
 
   const db = openLibrary(path);
-  assert.equal(schemaVersion(db), 5);
+  assert.ok(schemaVersion(db) >= 5);
   const rows = db.prepare('SELECT id, status, error, auto_resumed_at FROM runs ORDER BY id').all();
   assert.deepEqual(rows, [
     { id: interrupted, status: 'interrupted', error: null, auto_resumed_at: null },

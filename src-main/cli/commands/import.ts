@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { ImportStore } from '../../ingest/import-store';
 import { IMPORT_LAYOUTS, runImport, type ImportOutcome } from '../../ingest/import-run';
+import { listLayoutRejections } from '../../ingest/layouts/index';
 import { openServices, withCommonOptions, type CommonOptions } from '../context';
 import { CliError, formatTable, printJson } from '../output';
 
@@ -48,7 +49,7 @@ export function importCommand(): Command {
     .option('--manifest <csv>', 'CSV mapping study UID / accession / patient+date to report text')
     .option('--layout <layout>', `${LAYOUTS.join(' | ')} (auto: detect layout folders, DICOM otherwise)`, 'auto')
     .option('--dicomweb <url>', 'import every study of a DICOMweb server (QIDO-RS + WADO-RS), e.g. http://localhost:8042/dicom-web')
-    .option('--rejected', 'list the DICOM files rejected so far, with their reasons, and exit')
+    .option('--rejected', 'list the files and table rows rejected so far (DICOM files, and what the latest import of each layout folder skipped), with their reasons, and exit')
     .option('--no-decode', 'skip decoding the first frame of each image (faster; damaged pixel data is then found later)')
     .option('--no-cache', 'do not write the preprocessed image cache')
     .action(async (paths: string[], options: ImportOptions) => {
@@ -57,9 +58,11 @@ export function importCommand(): Command {
       try {
         const store = new ImportStore(services.db);
         if (options.rejected) {
-          const rejected = store.listRejected();
+          const rejected = [...store.listRejected().map((r) => ({ ...r, importer: 'dicom' })), ...listLayoutRejections(services.db).map(({ layout, ...r }) => ({ ...r, importer: layout }))].sort((a, b) =>
+            a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+          );
           if (options.json) return printJson({ rejected });
-          process.stdout.write(rejected.length === 0 ? 'No rejected files.\n' : `${formatTable(['path', 'reason', 'detail'], rejected.map((r) => [r.path, r.reason, r.detail]), 100)}\n`);
+          process.stdout.write(rejected.length === 0 ? 'No rejected files.\n' : `${formatTable(['path', 'importer', 'reason', 'detail'], rejected.map((r) => [r.path, r.importer, r.reason, r.detail]), 100)}\n`);
           return;
         }
         const hasReports = !!(options.reports || options.manifest);
@@ -95,7 +98,7 @@ export function importCommand(): Command {
           ...outcome.layouts.map((l) => `Layout ${l.layout} at ${l.path}: ${l.studies} studies.`),
           ...(outcome.reports ? [`Reports: ${outcome.reports.added} attached, ${outcome.reports.updated} updated, ${outcome.reports.unchanged} unchanged.`] : []),
           `Library: ${counts.patients} patients, ${counts.studies} studies, ${counts.series} series, ${counts.instances} images, ${counts.reports} reports, ${counts.labels} labels.`,
-          ...(outcome.rejected.length > 0 ? [`${outcome.rejected.length} rejected; DICOM ones are listed by: convirt import --rejected --library ${services.libraryPath}`] : []),
+          ...(outcome.rejected.length > 0 ? [`${outcome.rejected.length} rejected; listed later by: convirt import --rejected --library ${services.libraryPath}`] : []),
         ];
         process.stdout.write(`${lines.join('\n')}\n`);
       } finally {

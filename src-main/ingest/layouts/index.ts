@@ -11,6 +11,7 @@ import { readCovidLayout } from './covid';
 import { detectLayout } from './detect';
 import { writeLayout, type LayoutImportSummary, type LayoutProgress, type WriteOptions } from './import';
 import { readMimicLayout } from './mimic';
+import { storeLayoutRejections, unreferencedImages } from './rejections';
 import { readTableLayout, type TableLayoutOptions } from './table';
 import type { LayoutContent, LayoutName } from './types';
 
@@ -46,14 +47,20 @@ export function readLayout(options: Pick<LayoutImportOptions, 'root' | 'layout' 
 /**
  * Imports a layout into the library: one transaction per study, idempotent
  * (importing again adds nothing). Counts are rows this run added; `rejected`
- * lists the files and table rows that were not imported, with reasons.
+ * lists the files and table rows that were not imported, with reasons, image
+ * files no row names included; they are stored for `convirt import --rejected`.
  */
 export async function importLayout(db: Db, options: LayoutImportOptions, onProgress?: (p: LayoutProgress) => void): Promise<LayoutImportSummary> {
-  return writeLayout(db, readLayout(options), options, onProgress);
+  const content = readLayout(options);
+  const summary = await writeLayout(db, content, options, onProgress);
+  summary.rejected.push(...unreferencedImages(resolve(options.root), content));
+  storeLayoutRejections(db, resolve(options.root), content.layout, summary.rejected);
+  return summary;
 }
 
 export { detectLayout } from './detect';
 export { syntheticUid } from './uids';
+export { listLayoutRejections, type StoredLayoutRejection } from './rejections';
 export { CHEXPERT_OBSERVATIONS, CHEXPERT_SCHEMA } from './chexpert-observations';
 export type { LayoutCounts, LayoutImportSummary, LayoutProgress, WriteOptions } from './import';
 export type { TableLayoutOptions } from './table';

@@ -48,7 +48,7 @@ export interface LabelSchemaDef {
 export interface LayoutRejection {
   /** The file, or table:line for a row. */
   path: string;
-  /** 'unreadable' (missing or not a JPEG/PNG), 'no_image', 'bad_row', 'empty'. */
+  /** 'unreadable' (missing or not a JPEG/PNG), 'no_image', 'bad_row', 'empty', 'not_in_table' (an image no row names). */
   reason: string;
   /** Why, without patient data. */
   detail: string;

@@ -52,6 +52,8 @@ test('a CheXpert folder imports studies, views and the 14 observations; bad rows
       [`${join(root, 'train.csv')}:7`, 'bad_row'],
       [img(missing), 'unreadable'],
       [img(notImage), 'unreadable'],
+      // Its row was rejected, so no study uses the file: listed too.
+      [img(badLabel), 'not_in_table'],
     ],
   );
   assert.deepEqual(
