@@ -35,6 +35,17 @@ export interface Bert {
 const MASKED_SCORE = -1e9;
 const INIT_STD = 0.02;
 
+/** LayerNorm over the last axis (PyTorch's biased variance). */
+export function layerNormLast(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), gamma), beta);
+}
+
+/** GELU with erf, as Hugging Face's "gelu" and torch.nn.functional.gelu. */
+export function geluErf(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+}
+
 export function createBert(input: BertConfigInput, options: { seed?: number } = {}): Bert {
   const config = BertConfig.parse(input);
   const state = new ModelState();
@@ -60,10 +71,7 @@ export function createBert(input: BertConfigInput, options: { seed?: number } = 
   const layerNorm = (name: string) => {
     const gamma = state.add(`${name}.weight`, tf.ones([hidden]), 'plain');
     const beta = state.add(`${name}.bias`, tf.zeros([hidden]), 'plain');
-    return (x: tf.Tensor): tf.Tensor => {
-      const { mean, variance } = tf.moments(x, -1, true);
-      return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, config.layerNormEps))), gamma), beta);
-    };
+    return (x: tf.Tensor): tf.Tensor => layerNormLast(x, gamma, beta, config.layerNormEps);
   };
   const dropout = (x: tf.Tensor, training: boolean) =>
     training && config.dropout > 0 ? tf.dropout(x, config.dropout, undefined, nextDropoutSeed()) : x;
@@ -99,8 +107,7 @@ export function createBert(input: BertConfigInput, options: { seed?: number } = 
       const context = tf.reshape(tf.transpose(tf.matMul(probs, v), [0, 2, 1, 3]), [n, t, hidden]);
       const attended = attentionNorm(tf.add(dropout(attentionOut(context), training), x));
       const inner = intermediate(attended);
-      const gelu = tf.mul(tf.mul(inner, 0.5), tf.add(1, tf.erf(tf.mul(inner, Math.SQRT1_2))));
-      return outputNorm(tf.add(dropout(output(gelu), training), attended));
+      return outputNorm(tf.add(dropout(output(geluErf(inner)), training), attended));
     };
     return { apply, names };
   });

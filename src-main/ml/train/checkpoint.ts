@@ -40,12 +40,19 @@ export interface TrainProgress {
   bestValLoss: number | null;
   bestCheckpoint: string | null;
   epochsWithoutImprovement: number;
+  /** Moving average of the validation loss for early stopping (early-stopping.ts); absent in older checkpoints. */
+  smoothedValLoss?: number | null;
+  bestSmoothedValLoss?: number | null;
+  /** The checkpoint the image encoder started from (config.init.imageFrom), resolved when the run started. */
+  imageInitFrom?: string | null;
+  /** The text encoder's MLM warm-up (config.text.mlmWarmup): counts, first and last loss, and the folder of the warmed encoder. */
+  mlmWarmup?: { steps: number; texts: number; segments: number; firstLoss: number; lastLoss: number; dir: string } | null;
   /** Set once the run has ended. */
   finished: 'epochs' | 'early-stopped' | null;
 }
 
 export function initialProgress(): TrainProgress {
-  return { epoch: 0, batchInEpoch: 0, globalStep: 0, epochLossSum: 0, epochLossCount: 0, history: [], bestValLoss: null, bestCheckpoint: null, epochsWithoutImprovement: 0, finished: null };
+  return { epoch: 0, batchInEpoch: 0, globalStep: 0, epochLossSum: 0, epochLossCount: 0, history: [], bestValLoss: null, bestCheckpoint: null, epochsWithoutImprovement: 0, smoothedValLoss: null, bestSmoothedValLoss: null, finished: null };
 }
 
 function writeJsonAtomic(path: string, value: unknown): void {

@@ -18,6 +18,27 @@ const ResNetSpec = z
   })
   .strict();
 
+/**
+ * Masked-language-model warm-up of the text encoder before the contrastive
+ * stage (issue "Label efficiency"): BERT's whole-word masking over WordPiece
+ * tokens on every report of the library plus an optional corpus folder.
+ */
+export const MlmWarmupSpec = z
+  .object({
+    /** Optimiser steps of the warm-up. */
+    steps: z.number().int().positive(),
+    /** Peak Adam rate; linear warm-up over the first tenth of the steps, then cosine decay. */
+    lr: z.number().positive().default(5e-4),
+    /** Text segments per step. */
+    batch: z.number().int().min(2).default(32),
+    /** Share of tokens chosen for prediction (BERT: 0.15); whole words at a time. */
+    maskRate: z.number().gt(0).lt(1).default(0.15),
+    /** A folder of extra report text (.txt files, .csv with findings / impression columns); null: the library's reports only. */
+    corpus: z.string().nullable().default(null),
+  })
+  .strict();
+export type MlmWarmupSpec = z.infer<typeof MlmWarmupSpec>;
+
 const TextSpec = z
   .object({
     vocabSize: z.number().int().positive(),
@@ -38,6 +59,8 @@ const TextSpec = z
     lowercase: z.boolean().default(true),
     /** 'sentence': the paper's one random sentence; 'report': Findings + Impression whole; 'mixed': either, even odds. */
     sampling: z.enum(['sentence', 'report', 'mixed']).default('sentence'),
+    /** MLM warm-up before the contrastive stage; null: none (the paper). Ignored by method 'simclr'. */
+    mlmWarmup: MlmWarmupSpec.nullable().default(null),
   })
   .strict();
 
@@ -52,6 +75,17 @@ export const TrainConfig = z
      */
     method: z.enum(['convirt', 'simclr']).default('convirt'),
     seed: z.number().int().nonnegative().default(0),
+    init: z
+      .object({
+        /**
+         * A checkpoint folder, or a run folder (its best checkpoint, else its
+         * latest), whose image encoder f_v starts this run (an image-only
+         * SimCLR run, say); null: the seeded initialisation or image.encoder.weights.
+         */
+        imageFrom: z.string().nullable().default(null),
+      })
+      .strict()
+      .default({ imageFrom: null }),
     image: z
       .object({
         encoder: ResNetSpec,
@@ -116,9 +150,16 @@ export const TrainConfig = z
         minDelta: z.number().min(0).default(0),
         /** Never stop before this many epochs (small noisy validation sets plateau early). */
         minEpochs: z.number().int().min(0).default(0),
+        /**
+         * Patience counts on an exponential moving average of the validation
+         * loss, s_e = a s_(e-1) + (1 - a) loss_e with a = smoothing, so one
+         * noisy epoch neither resets nor triggers it; 0: the raw loss. The best
+         * checkpoint is still the one with the lowest raw validation loss.
+         */
+        smoothing: z.number().min(0).lt(1).default(0),
       })
       .strict()
-      .default({ patience: 5, minDelta: 0, minEpochs: 0 }),
+      .default({ patience: 5, minDelta: 0, minEpochs: 0, smoothing: 0 }),
     /** Checkpoint every this many steps as well as after each epoch; null: epochs only. */
     checkpointEverySteps: z.number().int().positive().nullable().default(null),
     /** Checkpoints kept besides the best one. */
@@ -179,7 +220,38 @@ export const CPU_PRESET: TrainConfigInput = {
   earlyStopping: { patience: 5, minDelta: 0, minEpochs: 5 },
 };
 
-export const PRESETS: Record<string, TrainConfigInput> = { paper: PAPER_PRESET, 'cpu-small': CPU_PRESET };
+/**
+ * Milder augmentation than the paper's, measured on the demo archive (see
+ * demo/recipe.ts): a few hundred steps cannot also learn invariance to 40%
+ * contrast changes and 20 degree rotations; no flip (a flipped chest film
+ * contradicts its report's "left" and "right").
+ */
+export const SMALL_DATA_AUGMENT = { cropScale: [0.85, 1], cropRatio: [0.9, 1.1], flipProbability: 0, rotationDegrees: 5, translate: 0.03, brightness: [0.9, 1.1], contrast: [0.9, 1.1], blurSigma: [0.1, 1.0] } satisfies z.input<typeof ImageAugmentConfig>;
+
+/**
+ * For libraries of hundreds to a few thousand pairs (issue "Label
+ * efficiency"), where the paper's recipe with a text encoder trained from
+ * scratch barely leaves its starting loss: the CPU preset's encoders with
+ * BatchNorm heads, Adam at 1e-3 with warm-up and cosine decay, whole
+ * Findings + Impression as the text view (the demo's measurements,
+ * demo/recipe.ts), the hybrid loss (half image-image NT-Xent, so the image
+ * encoder learns even while the text side cannot), pairs of one patient or
+ * one text masked out of each other's denominators, and early stopping that
+ * waits 10 epochs and counts patience on a smoothed validation loss.
+ */
+export const SMALL_DATA_PRESET: TrainConfigInput = {
+  preset: 'small-data',
+  image: { ...CPU_PRESET.image, augment: SMALL_DATA_AUGMENT },
+  text: { ...CPU_PRESET.text, sampling: 'report' },
+  heads: { ...CPU_PRESET.heads, batchNorm: true },
+  loss: { lambda: 0.75, tau: 0.1, imageWeight: 0.5, maskFalseNegatives: true },
+  optimizer: { lr: 1e-3, weightDecay: 1e-6, schedule: { kind: 'cosine', warmupSteps: 30, minFactor: 0.1 } },
+  batchSize: 16,
+  epochs: 30,
+  earlyStopping: { patience: 5, minDelta: 0, minEpochs: 10, smoothing: 0.6 },
+};
+
+export const PRESETS: Record<string, TrainConfigInput> = { paper: PAPER_PRESET, 'cpu-small': CPU_PRESET, 'small-data': SMALL_DATA_PRESET };
 
 /** Parses a config; `source` names the file in errors. */
 export function parseTrainConfig(input: unknown, source = 'training config'): TrainConfig {

@@ -14,9 +14,11 @@ import { clipByGlobalNorm } from '../optim/clip';
 import { learningRate } from '../optim/schedule';
 import { initialProgress, latestCheckpoint, pruneCheckpoints, restoreCheckpoint, saveCheckpoint, type EpochRecord, type TrainProgress } from './checkpoint';
 import type { TrainConfig } from './config';
+import { afterValidation } from './early-stopping';
 import { epochBatches, prefetchBatches, splitByPatient, validationBatches, type BatchViews, type PairSource, type ViewOptions } from './data';
 import { AugmentPool, defaultAugmentThreads } from './augment-pool';
 import { createConvirtModel, type ConvirtModel } from './model';
+import { runPreStages, type PreStageEvent, type PreStageResult } from './pre-stages';
 
 /** Turns texts into token ids and an attention mask, [N, maxTokens] each, row-major. */
 export interface BatchTokenizer {
@@ -50,7 +52,11 @@ export interface TrainOptions {
   resume?: boolean;
   /** Extra files saved in every checkpoint (the vocabulary). */
   checkpointFiles?: Record<string, string>;
+  /** Report texts of the pairs, for text.mlmWarmup (a LibrarySource's reportTexts); held-out patients' reports must not be here. */
+  reportTexts?: () => Iterable<string>;
   onEvent?: (event: TrainerEvent) => void;
+  /** Progress of what runs before the contrastive stage: the MLM warm-up's steps, the image encoder's source. */
+  onPreStage?: (event: PreStageEvent) => void;
   /** Polled after every step; true stops the run after a checkpoint. */
   shouldStop?: () => boolean;
   /** Worker threads augmenting ahead of the step; 0 augments inline. Default: every core but one. */
@@ -69,6 +75,9 @@ export interface TrainResult {
   steps: number;
   /** Per-step losses of this process's steps (not those before a resume). */
   stepLosses: number[];
+  /** What ran before the contrastive stage (init.imageFrom, text.mlmWarmup), as recorded when the run started. */
+  imageInitFrom: string | null;
+  mlmWarmup: PreStageResult['mlmWarmup'];
 }
 
 interface Step {
@@ -179,6 +188,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   try {
     const resumeFrom = options.resume ? latestCheckpoint(runDir) : null;
     const progress: TrainProgress = resumeFrom ? restoreCheckpoint(resumeFrom, model, adam) : initialProgress();
+    if (!resumeFrom) {
+      const reportTexts = options.reportTexts ?? (source as { reportTexts?: () => Iterable<string> }).reportTexts?.bind(source);
+      const prepared = await runPreStages(model, { runDir, tokenizer: options.tokenizer, reportTexts, checkpointFiles: options.checkpointFiles, onEvent: options.onPreStage ?? (() => undefined), shouldStop: options.shouldStop });
+      // Stopped inside the warm-up: no checkpoint, so a resume starts the run (and its warm-up) afresh.
+      if (prepared.cancelled) {
+        return { status: 'cancelled', epochs: [], finalTrainLoss: null, finalValLoss: null, bestValLoss: null, checkpoint: null, lastCheckpoint: null, steps: 0, stepLosses: [], imageInitFrom: prepared.imageInitFrom, mlmWarmup: null };
+      }
+      progress.imageInitFrom = prepared.imageInitFrom;
+      progress.mlmWarmup = prepared.mlmWarmup;
+    }
     // A finished run resumed with more epochs (--epochs) goes on; an early-stopped one stays stopped.
     if (progress.finished === 'epochs' && progress.epoch < config.epochs) progress.finished = null;
     let lastCheckpoint = resumeFrom;
@@ -242,21 +261,20 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (cancelled) break;
       const trainLoss = progress.epochLossSum / Math.max(1, progress.epochLossCount);
       const valLoss = await validationLoss(step, source, valBatches, views, pool);
-      const improved = valLoss !== null && (progress.bestValLoss === null || valLoss < progress.bestValLoss - config.earlyStopping.minDelta);
       progress.history.push({ epoch, trainLoss, valLoss });
-      if (improved) {
-        progress.bestValLoss = valLoss;
-        progress.epochsWithoutImprovement = 0;
-      } else if (valLoss !== null) {
-        progress.epochsWithoutImprovement += 1;
-      }
+      const { state: stopping, improved, stop } = afterValidation(
+        { bestValLoss: progress.bestValLoss, smoothedValLoss: progress.smoothedValLoss ?? null, bestSmoothedValLoss: progress.bestSmoothedValLoss ?? null, epochsWithoutImprovement: progress.epochsWithoutImprovement },
+        valLoss,
+        epoch + 1,
+        config.earlyStopping,
+      );
+      Object.assign(progress, stopping);
       emit({ type: 'validation', epoch, trainLoss, valLoss, improved });
       progress.epoch += 1;
       progress.batchInEpoch = 0;
       progress.epochLossSum = 0;
       progress.epochLossCount = 0;
-      const patienceOut = progress.epochsWithoutImprovement >= config.earlyStopping.patience && progress.epoch >= config.earlyStopping.minEpochs;
-      if (patienceOut) progress.finished = 'early-stopped';
+      if (stop) progress.finished = 'early-stopped';
       else if (progress.epoch >= config.epochs) progress.finished = 'epochs';
       checkpoint(improved || (valLoss === null && progress.finished !== null));
     }
@@ -273,6 +291,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       lastCheckpoint,
       steps: progress.globalStep,
       stepLosses,
+      imageInitFrom: progress.imageInitFrom ?? null,
+      mlmWarmup: progress.mlmWarmup ?? null,
     };
   } finally {
     adam.dispose();
