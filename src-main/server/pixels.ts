@@ -1,8 +1,9 @@
 /**
- * The binary pixel endpoint, `GET pixels/<instanceId>/<frame>`: the frame's
+ * The binary pixel endpoint, `GET pixels/<instanceId>/<frame>[/preview]`: the frame's
  * stored samples as raw little-endian bytes, its FrameMeta as JSON in a
  * header. JSON would multiply a radiograph's 7 MB several times over; this
  * way the renderer wraps the bytes in a typed array without copying. The
+ * preview is the same frame at a longest side of 512, shown first. The
  * bridge serves it behind its token, Electron through its app:// protocol.
  */
 import type { ServerResponse } from 'node:http';
@@ -24,10 +25,11 @@ function textReply(status: number, message: string): PixelReply {
 
 /** Answers a pixel request for `pathname` (starting with PIXELS_PREFIX). Never throws. */
 export async function pixelReply(source: FramePixelSource, pathname: string): Promise<PixelReply> {
-  const match = /^\/pixels\/(\d{1,12})\/(\d{1,6})$/.exec(pathname);
-  if (!match) return textReply(400, 'Expected pixels/<instanceId>/<frame>.');
+  const match = /^\/pixels\/(\d{1,12})\/(\d{1,6})(\/preview)?$/.exec(pathname);
+  if (!match) return textReply(400, 'Expected pixels/<instanceId>/<frame> or pixels/<instanceId>/<frame>/preview.');
   try {
-    const { meta, bytes } = await source.get(Number(match[1]), Number(match[2]));
+    const [instanceId, frame] = [Number(match[1]), Number(match[2])];
+    const { meta, bytes } = await (match[3] ? source.preview(instanceId, frame) : source.get(instanceId, frame));
     return {
       status: 200,
       headers: {

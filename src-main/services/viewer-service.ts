@@ -5,15 +5,17 @@
  * back and forth does not decode again).
  */
 import type { ServiceImpl } from '../../src-shared/contract/index';
-import type { FrameMeta, HighlightRequest, PixelDataType, ViewerStack } from '../../src-shared/contract/viewer';
+import { wantsPreview, type FrameMeta, type HighlightRequest, type PixelDataType, type StackImage, type ViewerStack } from '../../src-shared/contract/viewer';
 import type { StudyDetail } from '../../src-shared/contract/library';
 import { AppError } from '../../src-shared/result';
 import type { Db } from '../db/connection';
 import { getStudy } from '../db/studies-repo';
+import { cacheDirFor, cacheEntryPath, readCacheEntry } from '../ingest/cache/image-cache';
 import { decodeFrame } from '../ingest/pixels/decode';
 import { decodePlainImage, isPlainImage } from '../ingest/pixels/plain-image';
 import type { StoredArray } from '../ingest/pixels/stored-values';
 import { log } from '../log';
+import { downsampleFrame, PREVIEW_SIDE, previewFromCache, samplesOf, type PixelsOut } from './frame-preview';
 
 export interface FramePixels {
   meta: FrameMeta;
@@ -31,6 +33,10 @@ function dataTypeOf(values: StoredArray): PixelDataType {
   if (values instanceof Int16Array) return 'int16';
   if (values instanceof Uint32Array) return 'uint32';
   return 'int32';
+}
+
+function framePixels({ meta, samples }: PixelsOut): FramePixels {
+  return { meta, bytes: Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength) };
 }
 
 function storedRange(values: StoredArray, samplesPerPixel: number): { min: number; max: number } {
@@ -80,23 +86,52 @@ export function stacksOf(study: StudyDetail): ViewerStack[] {
     .filter((s) => s.images.length > 0);
 }
 
-/** Decodes frames for the viewer, one decode per frame however many ask at once. */
+/**
+ * Decodes frames for the viewer, one decode per frame however many ask at
+ * once, and makes their previews (frame-preview.ts). Decoded frames and
+ * previews share one least-recently-used cache bounded by CACHE_BYTES.
+ */
 export class FramePixelSource {
   private readonly cache = new Map<string, Promise<FramePixels>>();
   private readonly sizes = new Map<string, number>();
   private cachedBytes = 0;
+  private readonly cacheDir: string | null;
 
-  constructor(private readonly db: Db) {}
+  /** `libraryPath` locates the importer's preprocessed cache, which previews are read from when it has the frame. */
+  constructor(
+    private readonly db: Db,
+    libraryPath: string | null = null,
+  ) {
+    this.cacheDir = libraryPath && libraryPath !== ':memory:' ? cacheDirFor(libraryPath) : null;
+  }
 
   get(instanceId: number, frame: number): Promise<FramePixels> {
-    const key = `${instanceId}/${frame}`;
+    return this.cached(`${instanceId}/${frame}`, () => this.decode(instanceId, frame));
+  }
+
+  /** The frame with its longest side at most PREVIEW_SIDE: what the viewer shows first of a large image. */
+  preview(instanceId: number, frame: number): Promise<FramePixels> {
+    return this.cached(`${instanceId}/${frame}/preview`, () => this.makePreview(instanceId, frame));
+  }
+
+  /**
+   * Starts on what the viewer will ask for first when it opens a study: the
+   * preview of a large frame (its full decode waits for the viewer's request,
+   * so that it never holds up the preview's reply), else the frame itself.
+   */
+  warm(image: StackImage): void {
+    const first = wantsPreview(image.rows, image.columns) ? this.preview(image.instanceId, image.frame) : this.get(image.instanceId, image.frame);
+    first.catch(() => undefined);
+  }
+
+  private cached(key: string, make: () => Promise<FramePixels>): Promise<FramePixels> {
     const hit = this.cache.get(key);
     if (hit) {
       this.cache.delete(key);
       this.cache.set(key, hit); // most recently used last
       return hit;
     }
-    const pending = this.decode(instanceId, frame);
+    const pending = make();
     this.cache.set(key, pending);
     pending.then(
       (p) => this.account(key, p.bytes.length),
@@ -105,9 +140,29 @@ export class FramePixelSource {
     return pending;
   }
 
-  /** Starts decoding a frame the viewer will ask for next (the first image of a study it opens). */
-  warm(instanceId: number, frame: number): void {
-    this.get(instanceId, frame).catch(() => undefined);
+  private async makePreview(instanceId: number, frame: number): Promise<FramePixels> {
+    const full = this.cache.get(`${instanceId}/${frame}`);
+    const fromCache = full ? null : await this.previewFromCache(instanceId, frame);
+    if (fromCache) return fromCache;
+    const { meta, bytes } = await (full ?? this.get(instanceId, frame));
+    return framePixels(downsampleFrame(meta, samplesOf(bytes, meta.dataType)));
+  }
+
+  /** The importer's cache entry of a grayscale frame as a preview, or null when there is none (or it cannot stand for the frame). */
+  private async previewFromCache(instanceId: number, frame: number): Promise<FramePixels | null> {
+    if (!this.cacheDir) return null;
+    const row = this.db
+      .prepare('SELECT content_hash AS hash, frames, photometric_interpretation AS photometric, rescale_slope AS slope, rescale_intercept AS intercept FROM instances WHERE id = ?')
+      .get(instanceId) as { hash: string; frames: number; photometric: string | null; slope: number | null; intercept: number | null } | undefined;
+    if (!row || frame >= row.frames || !row.photometric?.startsWith('MONOCHROME') || row.slope === 0) return null;
+    const path = cacheEntryPath(this.cacheDir, row.hash, frame, PREVIEW_SIDE);
+    try {
+      const { info, samples } = await readCacheEntry(path);
+      if (info.frameIndex !== frame) return null;
+      return framePixels(previewFromCache(info, samples, { instanceId, frame, frames: row.frames, slope: row.slope ?? 1, intercept: row.intercept ?? 0 }));
+    } catch {
+      return null; // no entry (or an unreadable one): the caller decodes
+    }
   }
 
   private account(key: string, bytes: number): void {
@@ -196,7 +251,8 @@ export function createViewerService(db: Db, pixels: FramePixelSource): ServiceIm
       if (!study) throw new AppError('not_found', `No study with id ${studyId} in this library.`);
       const stacks = stacksOf(study);
       const first = stacks[0]?.images[0];
-      if (first) pixels.warm(first.instanceId, first.frame);
+      // After this reply is on its way: a preview read from the cache is synchronous work.
+      if (first) setImmediate(() => pixels.warm(first));
       return { study, stacks, highlightedSentence: findHighlight(study.report?.sentences ?? [], highlight) };
     },
   };

@@ -48,6 +48,24 @@ export type ViewerStudy = z.infer<typeof ViewerStudy>;
 export const PixelDataType = z.enum(['uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32']);
 export type PixelDataType = z.infer<typeof PixelDataType>;
 
+export type PixelArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
+
+interface PixelArrayClass {
+  new (length: number): PixelArray;
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): PixelArray;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+/** The typed array for each PixelDataType: the services write frames with it, the renderer reads them back. */
+export const PIXEL_ARRAYS: Record<PixelDataType, PixelArrayClass> = {
+  uint8: Uint8Array,
+  int8: Int8Array,
+  uint16: Uint16Array,
+  int16: Int16Array,
+  uint32: Uint32Array,
+  int32: Int32Array,
+};
+
 const WindowValue = z.object({ center: z.number(), width: z.number().positive() });
 
 /**
@@ -83,6 +101,20 @@ export const FRAME_META_HEADER = 'x-convirt-frame';
 /** Relative URL of a frame's pixels, the same in browser mode (bridge) and Electron (app:// protocol). */
 export function framePixelsPath(instanceId: number, frame: number): string {
   return `pixels/${instanceId}/${frame}`;
+}
+
+/**
+ * Whether the viewer shows a frame's preview first: frames over a megapixel
+ * (radiographs, mammograms) take longer to decode, send and draw than a click
+ * should wait; CT / MR slices go straight to full resolution.
+ */
+export function wantsPreview(rows: number | null, columns: number | null): boolean {
+  return rows !== null && columns !== null && rows * columns > 1024 * 1024;
+}
+
+/** Relative URL of a frame's preview: the same samples area-averaged to a longest side of 512 (the services' PREVIEW_SIDE), shown while the full frame loads. */
+export function framePreviewPath(instanceId: number, frame: number): string {
+  return `${framePixelsPath(instanceId, frame)}/preview`;
 }
 
 export const viewerContract = {

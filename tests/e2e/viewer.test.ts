@@ -112,11 +112,25 @@ async function lungsAndBone(): Promise<{ lungs: number; bone: number }> {
   return { lungs, bone: await meanGray(SPINE, CR_SIZE) };
 }
 
+/** Records every image id the viewport shows from now on (window.__shownImageIds). */
+const RECORD_SHOWN_IN_PAGE = `(() => {
+  window.__shownImageIds = [];
+  new MutationObserver((records) => {
+    for (const r of records) if (r.target.dataset.imageId) window.__shownImageIds.push(r.target.dataset.imageId);
+  }).observe(document.body, { subtree: true, attributeFilter: ['data-image-id'] });
+})()`;
+
 test('the MONOCHROME1 chest CR opens from the Library with lungs dark and bone bright', { skip }, async () => {
   const started = Date.now();
+  await page.evaluate(RECORD_SHOWN_IN_PAGE);
   await openFromLibrary(ids.crStudy, `convirt:${ids.crInstance}/0`);
   const firstPixelsMs = Number(await page.getAttribute('[data-testid=viewport]', 'data-first-pixels-ms'));
-  console.log(`# CR: click to first pixels ${firstPixelsMs.toFixed(0)} ms in page, ${Date.now() - started} ms seen by the test`);
+  const fullPixelsMs = Number(await page.getAttribute('[data-testid=viewport]', 'data-full-pixels-ms'));
+  console.log(`# CR: click to first pixels (preview) ${firstPixelsMs.toFixed(0)} ms, full resolution ${fullPixelsMs.toFixed(0)} ms in page, ${Date.now() - started} ms seen by the test`);
+  // Progressive: the 512-pixel preview first, then the full frame in its place; lungs and bone are sampled on the full frame.
+  assert.deepEqual(await page.evaluate('window.__shownImageIds'), [`convirt:${ids.crInstance}/0/preview`, `convirt:${ids.crInstance}/0`]);
+  assert.equal(await page.getAttribute('[data-testid=viewport]', 'data-resolution'), 'full');
+  assert.ok(firstPixelsMs < fullPixelsMs, `preview (${firstPixelsMs} ms) before full resolution (${fullPixelsMs} ms)`);
   const { lungs, bone } = await lungsAndBone();
   assert.ok(bone > lungs + 40, `bone (${bone.toFixed(1)}) must show clearly brighter than lungs (${lungs.toFixed(1)})`);
   assert.match(await page.textContent('[data-testid=overlay-window]') ?? '', /^W 30000 L 15000/);

@@ -7,7 +7,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import { decode as decodePng } from 'fast-png';
 import { PNG } from 'pngjs';
+import { AppError } from '../../../src-shared/result';
 import type { DecodedFrame } from '../pixels/decode';
 import { resampleGray } from './resample';
 
@@ -79,13 +81,18 @@ export function encodeGrayPng(samples: Uint8Array | Uint16Array, width: number, 
   return PNG.sync.write(png, { colorType: 0, inputColorType: 0, bitDepth: samples instanceof Uint16Array ? 16 : 8, inputHasAlpha: false });
 }
 
-/** Reads a grayscale PNG back to one sample per pixel (pngjs expands to RGBA; channel 0 holds the gray value). */
+/**
+ * Reads a grayscale PNG back to one sample per pixel. fast-png returns the
+ * samples as they are stored (pngjs expanded them to RGBA first, several
+ * times slower: the viewer reads a 512-pixel entry as a large image's first
+ * pixels).
+ */
 export function decodeGrayPng(bytes: Buffer, bitDepth: 8 | 16): Uint8Array | Uint16Array {
-  const png = PNG.sync.read(bytes, { skipRescale: true });
-  const rgba = png.data as unknown as Uint8Array | Uint16Array;
-  const out = bitDepth === 16 ? new Uint16Array(png.width * png.height) : new Uint8Array(png.width * png.height);
-  for (let i = 0; i < out.length; i++) out[i] = rgba[i * 4]!;
-  return out;
+  const png = decodePng(bytes);
+  if (png.channels !== 1 || png.depth !== bitDepth) {
+    throw new AppError('internal', `cached image has ${png.channels} channel(s) at ${png.depth} bits, its sidecar says 1 at ${bitDepth}: remove the cache folder and import again`);
+  }
+  return png.data as Uint8Array | Uint16Array;
 }
 
 function writeAtomically(path: string, data: Uint8Array | string): void {

@@ -2,8 +2,10 @@
  * Grayscale resampling for the image cache, in plain TypeScript so 16-bit
  * samples keep their precision (sharp 0.35 reads raw input as 8-bit only).
  * Separable: area averaging when shrinking (no aliasing of ribs and lines),
- * bilinear when enlarging. Samples are row-major, top-left first.
+ * bilinear when enlarging. Samples are row-major, top-left first; any
+ * integer sample type (the cache's 8 / 16 bits, the viewer's stored values).
  */
+import type { StoredArray } from '../pixels/stored-values';
 
 /** Weights of source samples for each output sample along one axis. */
 function axisWeights(inSize: number, outSize: number): { start: Int32Array; count: Int32Array; weights: Float32Array[] } {
@@ -34,8 +36,15 @@ function axisWeights(inSize: number, outSize: number): { start: Int32Array; coun
   return { start, count, weights };
 }
 
+/** The representable range of an integer sample array, for clamping rounded averages. */
+function rangeOf(samples: StoredArray): [number, number] {
+  const bits = samples.BYTES_PER_ELEMENT * 8;
+  const signed = samples instanceof Int8Array || samples instanceof Int16Array || samples instanceof Int32Array;
+  return signed ? [-(2 ** (bits - 1)), 2 ** (bits - 1) - 1] : [0, 2 ** bits - 1];
+}
+
 /** Resamples `src` (width x height) to outWidth x outHeight, same sample type and range. */
-export function resampleGray<T extends Uint8Array | Uint16Array>(src: T, width: number, height: number, outWidth: number, outHeight: number): T {
+export function resampleGray<T extends StoredArray>(src: T, width: number, height: number, outWidth: number, outHeight: number): T {
   const xs = axisWeights(width, outWidth);
   const ys = axisWeights(height, outHeight);
   const rows = new Float32Array(height * outWidth); // horizontal pass
@@ -48,14 +57,14 @@ export function resampleGray<T extends Uint8Array | Uint16Array>(src: T, width: 
       rows[y * outWidth + o] = acc;
     }
   }
-  const top = src instanceof Uint8Array ? 255 : 65535;
-  const out = (src instanceof Uint8Array ? new Uint8Array(outWidth * outHeight) : new Uint16Array(outWidth * outHeight)) as T;
+  const [bottom, top] = rangeOf(src);
+  const out = new (src.constructor as new (length: number) => T)(outWidth * outHeight);
   for (let o = 0; o < outHeight; o++) {
     const w = ys.weights[o]!;
     for (let x = 0; x < outWidth; x++) {
       let acc = 0;
       for (let k = 0; k < ys.count[o]!; k++) acc += w[k]! * rows[(ys.start[o]! + k) * outWidth + x]!;
-      out[o * outWidth + x] = Math.min(top, Math.max(0, Math.round(acc)));
+      out[o * outWidth + x] = Math.min(top, Math.max(bottom, Math.round(acc)));
     }
   }
   return out;

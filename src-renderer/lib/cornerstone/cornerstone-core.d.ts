@@ -60,10 +60,12 @@ declare module 'cornerstone-core' {
   export function resize(element: HTMLElement, forceFitToWindow?: boolean): void;
   export function registerImageLoader(scheme: string, loader: ImageLoader): void;
   export function loadAndCacheImage(imageId: string, options?: unknown): Promise<Image>;
+  export function loadImage(imageId: string, options?: unknown): Promise<Image>;
   export function renderToCanvas(canvas: HTMLCanvasElement, image: Image): void;
   export const imageCache: {
     setMaximumSizeBytes(bytes: number): void;
     purgeCache(): void;
     removeImageLoadObject(imageId: string): void;
+    getImageLoadObject(imageId: string): ImageLoadObject | undefined;
   };
 }

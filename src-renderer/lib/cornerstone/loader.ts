@@ -5,7 +5,7 @@
  * URL for both). The viewer never fetches pixels itself.
  */
 import * as cornerstone from 'cornerstone-core';
-import { FRAME_META_HEADER, FrameMeta, framePixelsPath, type PixelDataType } from '../../../src-shared/contract/viewer';
+import { FRAME_META_HEADER, FrameMeta, framePixelsPath, framePreviewPath, PIXEL_ARRAYS } from '../../../src-shared/contract/viewer';
 
 export const IMAGE_SCHEME = 'convirt';
 const CACHE_BYTES = 512 * 1024 * 1024;
@@ -14,20 +14,16 @@ export function imageIdOf(instanceId: number, frame: number): string {
   return `${IMAGE_SCHEME}:${instanceId}/${frame}`;
 }
 
-export function parseImageId(imageId: string): { instanceId: number; frame: number } {
-  const match = /^convirt:(\d+)\/(\d+)$/.exec(imageId);
-  if (!match) throw new Error(`Not a ${IMAGE_SCHEME}: image id: ${imageId}`);
-  return { instanceId: Number(match[1]), frame: Number(match[2]) };
+/** The frame's preview (longest side 512, same stored values and window), shown while the full frame loads. */
+export function previewImageIdOf(instanceId: number, frame: number): string {
+  return `${imageIdOf(instanceId, frame)}/preview`;
 }
 
-const ARRAYS: Record<PixelDataType, new (buffer: ArrayBuffer) => cornerstone.PixelArray> = {
-  uint8: Uint8Array,
-  int8: Int8Array,
-  uint16: Uint16Array,
-  int16: Int16Array,
-  uint32: Uint32Array,
-  int32: Int32Array,
-};
+export function parseImageId(imageId: string): { instanceId: number; frame: number; preview: boolean } {
+  const match = /^convirt:(\d+)\/(\d+)(\/preview)?$/.exec(imageId);
+  if (!match) throw new Error(`Not a ${IMAGE_SCHEME}: image id: ${imageId}`);
+  return { instanceId: Number(match[1]), frame: Number(match[2]), preview: match[3] !== undefined };
+}
 
 /** What the loader learnt about each loaded frame, for the overlay and the windowing tools. */
 const metaByImageId = new Map<string, FrameMeta>();
@@ -47,11 +43,12 @@ function rgbToRgba(rgb: cornerstone.PixelArray, pixels: number): Uint8ClampedArr
   return out;
 }
 
-export async function fetchFrame(instanceId: number, frame: number, signal?: AbortSignal): Promise<{ meta: FrameMeta; pixels: cornerstone.PixelArray }> {
-  const response = await fetch(framePixelsPath(instanceId, frame), { credentials: 'same-origin', signal });
+export async function fetchFrame(instanceId: number, frame: number, signal?: AbortSignal, preview = false): Promise<{ meta: FrameMeta; pixels: cornerstone.PixelArray }> {
+  const path = preview ? framePreviewPath(instanceId, frame) : framePixelsPath(instanceId, frame);
+  const response = await fetch(path, { credentials: 'same-origin', signal });
   if (!response.ok) throw new Error(`Image ${instanceId} frame ${frame}: ${(await response.text()).slice(0, 300)}`);
   const meta = FrameMeta.parse(JSON.parse(response.headers.get(FRAME_META_HEADER) ?? 'null'));
-  const pixels = new ARRAYS[meta.dataType](await response.arrayBuffer());
+  const pixels = new PIXEL_ARRAYS[meta.dataType](await response.arrayBuffer());
   const expected = meta.rows * meta.columns * meta.samplesPerPixel;
   if (pixels.length < expected) throw new Error(`Image ${instanceId} frame ${frame}: ${pixels.length} samples received, ${expected} expected.`);
   return { meta, pixels };
@@ -86,8 +83,8 @@ function toCornerstoneImage(imageId: string, meta: FrameMeta, stored: cornerston
 const loadConvirtImage: cornerstone.ImageLoader = (imageId) => {
   const controller = new AbortController();
   const promise = (async () => {
-    const { instanceId, frame } = parseImageId(imageId);
-    const { meta, pixels } = await fetchFrame(instanceId, frame, controller.signal);
+    const { instanceId, frame, preview } = parseImageId(imageId);
+    const { meta, pixels } = await fetchFrame(instanceId, frame, controller.signal, preview);
     metaByImageId.set(imageId, meta);
     return toCornerstoneImage(imageId, meta, pixels);
   })();

@@ -58,3 +58,26 @@ export function fit(element: HTMLElement): void {
 export function resetView(element: HTMLElement): void {
   cornerstone.reset(element);
 }
+
+/**
+ * The viewport for `full` that shows exactly what the viewport shows of
+ * `preview` (the same frame at fewer pixels): the same window, polarity,
+ * rotation and flips; scale and translation converted, since cornerstone
+ * keeps both in image pixels.
+ */
+export function viewportForFullResolution(element: HTMLElement, preview: cornerstone.Image, full: cornerstone.Image): cornerstone.Viewport {
+  const shown = cornerstone.getViewport(element);
+  const base = cornerstone.getDefaultViewportForImage(element, full);
+  if (!shown) return base;
+  const ratio = full.width / preview.width; // full pixels per preview pixel
+  return {
+    ...base,
+    scale: shown.scale / ratio,
+    translation: { x: shown.translation.x * ratio, y: shown.translation.y * ratio },
+    voi: { ...shown.voi },
+    invert: shown.invert,
+    rotation: shown.rotation,
+    hflip: shown.hflip,
+    vflip: shown.vflip,
+  };
+}

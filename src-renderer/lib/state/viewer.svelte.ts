@@ -19,8 +19,8 @@ export class ViewerState {
   highlighted = $state<number | null>(null);
   overlayVisible = $state(true);
   tool = $state<LeftButtonTool>('window');
-  /** Read back from the viewport after each render, for the overlay. */
-  shown = $state<{ imageId: string; center: number; width: number; scale: number; invert: boolean; rotation: number } | null>(null);
+  /** Read back from the viewport after each render, for the overlay; `preview` while a large image's preview stands in for it. */
+  shown = $state<{ imageId: string; preview: boolean; center: number; width: number; scale: number; invert: boolean; rotation: number } | null>(null);
   /** When the open was asked for, to measure click-to-first-pixels. */
   openedAt = 0;
 
