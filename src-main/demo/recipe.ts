@@ -16,7 +16,7 @@
  *    a flipped image contradicts its report's "left" and "right".
  * A fixed number of epochs keeps the demo's time predictable.
  */
-import { presetConfig, type TrainConfig } from '../ml/train/config';
+import { presetConfig, SMALL_DATA_AUGMENT, type TrainConfig } from '../ml/train/config';
 
 export const DEMO_EPOCHS = 8;
 
@@ -27,7 +27,7 @@ export function demoTrainConfig(options: { epochs?: number; seed?: number; overr
     image: {
       encoder: { depth: 18, widthMultiplier: 0.25 },
       size: 64,
-      augment: { cropScale: [0.85, 1], cropRatio: [0.9, 1.1], flipProbability: 0, rotationDegrees: 5, translate: 0.03, brightness: [0.9, 1.1], contrast: [0.9, 1.1], blurSigma: [0.1, 1.0] },
+      augment: SMALL_DATA_AUGMENT,
     },
     heads: { hiddenDim: 128, outputDim: 128, batchNorm: true },
     text: { sampling: 'report' },
