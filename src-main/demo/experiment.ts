@@ -6,7 +6,7 @@
  * at the chosen label fractions, and measure text-to-image search per finding.
  */
 import type { JobEvent } from '../../src-shared/contract/events';
-import type { SearchHit } from '../../src-shared/contract/search';
+import type { SearchFilters, SearchHit } from '../../src-shared/contract/search';
 import type { Db } from '../db/connection';
 import { runLinearEval, type EvalOutcome } from '../eval/run-eval';
 import type { ProbeCell } from '../eval/protocol/linear-probe';
@@ -32,7 +32,7 @@ export const FINDING_QUERIES: Record<string, string[]> = {
 
 export const DEMO_EVAL_OBSERVATIONS = Object.values(DEMO_OBSERVATIONS).filter((o) => o !== 'No Finding');
 
-export type DemoStage = 'pretrain-convirt' | 'pretrain-simclr' | 'embed' | 'evaluate';
+export type DemoStage = 'pretrain-convirt' | 'pretrain-simclr' | 'import-evaluation' | 'embed' | 'evaluate';
 
 export interface DemoExperimentOptions {
   db: Db;
@@ -45,8 +45,14 @@ export interface DemoExperimentOptions {
   onStage?: (stage: DemoStage, detail: string) => void;
   onTrainEvent?: (stage: DemoStage, event: JobEvent) => void;
   onEvalProgress?: (task: string, done: number, total: number) => void;
+  /**
+   * Imports the evaluation set (other patients, with the ground-truth labels)
+   * after pretraining, so no studies the evaluation or search measures on
+   * were seen by pretraining. Absent: the library already holds the labels.
+   */
+  importEvaluationSet?: () => Promise<{ studies: number; images: number; labels: number }>;
   /** Answers a text query over the embedded library (the search service). */
-  searchText: (text: string, k: number, modelId: string) => Promise<SearchHit[]>;
+  searchText: (text: string, k: number, modelId: string, filters: SearchFilters) => Promise<SearchHit[]>;
 }
 
 export interface DemoRow {
@@ -90,6 +96,8 @@ export interface DemoExperimentResult {
   files: string[];
   /** The embeddings search uses: the ConVIRT checkpoint's model id. */
   modelId: string;
+  /** The evaluation archive imported after pretraining; null when the labels were in the library before. */
+  evaluationSet: { studies: number; images: number; labels: number } | null;
 }
 
 async function pretrain(options: DemoExperimentOptions, stage: DemoStage, config: TrainConfig): Promise<DemoTrainSummary> {
@@ -125,6 +133,11 @@ export async function runDemoExperiment(options: DemoExperimentOptions): Promise
   const convirt = await pretrain(options, 'pretrain-convirt', options.config);
   stage('pretrain-simclr', 'SimCLR: image-only contrastive pretraining (the baseline)');
   const simclr = await pretrain(options, 'pretrain-simclr', { ...options.config, method: 'simclr', preset: `${options.config.preset}-simclr` });
+  let evaluationSet: DemoExperimentResult['evaluationSet'] = null;
+  if (options.importEvaluationSet) {
+    stage('import-evaluation', 'importing the evaluation archive (other patients, ground-truth labels), unseen by pretraining');
+    evaluationSet = await options.importEvaluationSet();
+  }
   stage('embed', 'embedding images and report sentences with the ConVIRT encoder');
   // Embedding and feature extraction run in this process, on the best backend it has.
   await selectBackend();
@@ -154,18 +167,19 @@ export async function runDemoExperiment(options: DemoExperimentOptions): Promise
     protocol = outcome.result.protocol;
   }
 
-  const total = (options.db.prepare('SELECT count(*) AS n FROM studies').get() as { n: number }).n;
+  // Search and its chance level count the labelled studies only (the evaluation set).
+  const total = (options.db.prepare(`SELECT count(DISTINCT l.study_id) AS n FROM labels l JOIN label_schemas s ON s.id = l.schema_id WHERE s.name = 'CheXpert' AND l.source = 'imported'`).get() as { n: number }).n;
   const search: DemoSearchRow[] = [];
   for (const [finding, queries] of Object.entries(FINDING_QUERIES)) {
     const positive = positives(options.db, finding);
     const perQuery: number[] = [];
     for (const query of queries) {
-      const hits = await options.searchText(query, 10, modelId);
+      const hits = await options.searchText(query, 10, modelId, { label: { name: finding } });
       perQuery.push(hits.filter((h) => positive.has(h.studyId)).length / Math.max(1, hits.length));
     }
     search.push({ finding, queries, perQuery, precisionAt10: perQuery.reduce((a, b) => a + b, 0) / perQuery.length, prevalence: positive.size / Math.max(1, total) });
   }
-  return { convirt, simclr, rows, search, protocol, files, modelId };
+  return { convirt, simclr, rows, search, protocol, files, modelId, evaluationSet };
 }
 
 export interface MacroCell {

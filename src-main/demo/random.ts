@@ -43,12 +43,18 @@ export function createRng(seed: number): Rng {
 
 /** Mixes an archive seed and a study index into an independent 32-bit seed. */
 export function deriveSeed(seed: number, index: number, salt = 0): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
-  for (const v of [index, salt]) {
-    h = Math.imul(h ^ v, 0x85ebca6b) >>> 0;
-    h = (h ^ (h >>> 13)) >>> 0;
-    h = Math.imul(h, 0xc2b2ae35) >>> 0;
-    h = (h ^ (h >>> 16)) >>> 0;
-  }
+  // The seed is mixed before the index joins it: XOR-ing both in first made
+  // (seed, index) and (seed ^ k, index ^ k) the same stream, so archives of
+  // different seeds shared whole studies (same UIDs, same reports).
+  let h = mix32((seed ^ 0x9e3779b9) >>> 0);
+  for (const v of [index, salt]) h = mix32((h ^ v) >>> 0);
   return h;
+}
+
+/** MurmurHash3's 32-bit finaliser. */
+function mix32(x: number): number {
+  let h = Math.imul(x, 0x85ebca6b) >>> 0;
+  h = (h ^ (h >>> 13)) >>> 0;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
 }

@@ -33,6 +33,9 @@ export function demoResultsText(result: DemoExperimentResult): string {
     '',
     run('ConVIRT', result.convirt),
     run('SimCLR (image only)', result.simclr),
+    result.evaluationSet
+      ? `Evaluated on ${result.evaluationSet.studies} studies of other patients (${result.evaluationSet.images} images), imported after pretraining.`
+      : 'Evaluated on the library the encoders were pretrained on.',
     '',
     'Linear probe, AUC averaged over the findings (mean ± std over seeds):',
     summary,
@@ -40,7 +43,7 @@ export function demoResultsText(result: DemoExperimentResult): string {
     'Per finding (mean AUC over seeds):',
     perFinding,
     '',
-    'Text-to-image search with the ConVIRT encoder (share of the top 10 studies with the finding):',
+    'Text-to-image search with the ConVIRT encoder over the evaluation studies (share of the top 10 with the finding):',
     search,
     '',
     `protocol: ${result.protocol}`,

@@ -75,7 +75,13 @@ test('demo runs the whole experiment: ConVIRT and SimCLR pretraining, linear pro
   );
   const r = runCli(['demo', '--no-serve', '--json', '--library', lib, '--studies', '40', '--image-size', '64', '--seed', '3', '--config', config, '--seeds', '2', '--fractions', '10,100'], {}, 600_000);
   assert.equal(r.status, 0, r.stderr);
-  const { experiment } = JSON.parse(r.stdout);
+  const { experiment, labels, evaluation } = JSON.parse(r.stdout);
+  // Evaluation and search run on a second archive of other patients, imported after pretraining.
+  assert.equal(labels, null);
+  assert.equal(evaluation.studies, 40);
+  assert.deepEqual(experiment.evaluationSet, { studies: 40, images: evaluation.images, labels: 40 * 7 });
+  const studies = JSON.parse(runCli(['studies', '--library', lib, '--json']).stdout);
+  assert.equal(studies.total, 80);
   assert.equal(experiment.convirt.status, 'done');
   assert.equal(experiment.simclr.status, 'done');
   assert.notEqual(experiment.convirt.checkpoint, experiment.simclr.checkpoint);

@@ -90,3 +90,14 @@ describe('synthetic reports', () => {
     assert.ok(report.indexOf('FINDINGS:') < report.indexOf('IMPRESSION:'));
   });
 });
+
+it('deriveSeed: different seeds give different streams for every index (no seed ^ index aliasing)', () => {
+  const seen = new Map<number, string>();
+  for (let seed = 0; seed < 64; seed++) {
+    for (let index = 0; index < 64; index++) {
+      const h = deriveSeed(seed, index, 15);
+      assert.equal(seen.get(h), undefined, `seed ${seed} index ${index} repeats ${seen.get(h)}`);
+      seen.set(h, `seed ${seed} index ${index}`);
+    }
+  }
+});

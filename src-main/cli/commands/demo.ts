@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { ARCHIVE_FORMAT, MANIFEST_FILE, generateArchive, type ArchiveManifest } from '../../demo/archive';
 import { defaultArchiveDir, importDemoArchive } from '../../demo/import-archive';
 import { importDemoLabels } from '../../demo/import-labels';
-import { runDemoExperiment, type DemoStage } from '../../demo/experiment';
+import { runDemoExperiment, type DemoExperimentOptions, type DemoStage } from '../../demo/experiment';
 import { demoTrainConfig } from '../../demo/recipe';
 import { demoResultsText } from '../../demo/results-text';
 import { mergeConfig, parseTrainConfig } from '../../ml/train/config';
@@ -62,6 +62,48 @@ function existingArchive(dir: string, wanted: { seed: number; studies: number; s
   throw new CliError(`${dir} exists but is not a demo archive with seed ${wanted.seed}, ${wanted.studies} studies and ${wanted.size}px images; pass --out to write a new one elsewhere.`, 2);
 }
 
+/** The evaluation archive's seed is the demo seed plus this: other patients, same statistics. */
+const EVALUATION_SEED_OFFSET = 1;
+
+export function evaluationArchiveDir(archiveDir: string): string {
+  return `${archiveDir}-evaluation`;
+}
+
+/** Generates the archive, or reuses one already there with the same seed, count and size. */
+async function archive(dir: string, wanted: { seed: number; studies: number; size: number }, json: boolean): Promise<{ manifest: ArchiveManifest; generated: boolean }> {
+  const existing = existingArchive(dir, wanted);
+  if (existing) return { manifest: existing, generated: false };
+  const progress = bar('demo archive [{bar}] {value}/{total} studies | {rate} studies/s | ETA {eta_formatted}', json);
+  try {
+    const manifest = await generateArchive({ outDir: dir, ...wanted, onProgress: (p) => progress.update(p.done, p.total, { rate: p.studiesPerSecond.toFixed(1) }) });
+    return { manifest, generated: true };
+  } finally {
+    progress.stop();
+  }
+}
+
+function subjects(archiveDir: string): Set<string> {
+  return new Set(readFileSync(join(archiveDir, 'labels.csv'), 'utf8').split('\n').slice(1).filter(Boolean).map((line) => line.split(',')[0]!));
+}
+
+/** Pretraining and evaluation archives must not share a patient (their subject ids come from different seeds). */
+function assertNoSharedPatients(pretraining: string, evaluation: string): void {
+  const shared = [...subjects(pretraining)].filter((id) => subjects(evaluation).has(id));
+  if (shared.length > 0) throw new CliError(`the demo archives ${pretraining} and ${evaluation} share ${shared.length} patient id(s); choose another --seed`, 2);
+}
+
+async function importArchive(services: ReturnType<typeof createServices>, dir: string, libraryPath: string, json: boolean) {
+  const importBar = bar('import       [{bar}] {value}/{total} files | {rate} files/s | ETA {eta_formatted}', json);
+  try {
+    return await importDemoArchive(services.db, dir, {
+      cacheDir: cacheDirFor(libraryPath),
+      onProgress: (p) => importBar.update(p.filesDone, p.filesTotal, { rate: p.filesPerSecond.toFixed(1) }),
+    });
+  } finally {
+    importBar.stop();
+  }
+}
+
 export function demoCommand(): Command {
   return withCommonOptions(new Command('demo'))
     .description('generate the built-in synthetic chest X-ray archive (DICOM + reports + labels), import it, and open it in browser mode')
@@ -85,37 +127,23 @@ export function demoCommand(): Command {
       if (size < 64) throw new CliError('--image-size must be at least 64.', 2);
       const libraryPath = resolve(options.library ?? join(dirname(defaultLibraryPath()), 'demo-library.sqlite'));
       const archiveDir = resolve(options.out ?? defaultArchiveDir(libraryPath));
-      let manifest = existingArchive(archiveDir, { seed, studies, size });
-      const generated = manifest === null;
-      if (manifest === null) {
-        const progress = bar('demo archive [{bar}] {value}/{total} studies | {rate} studies/s | ETA {eta_formatted}', json);
-        try {
-          manifest = await generateArchive({
-            outDir: archiveDir,
-            studies,
-            seed,
-            size,
-            onProgress: (p) => progress.update(p.done, p.total, { rate: p.studiesPerSecond.toFixed(1) }),
-          });
-        } finally {
-          progress.stop();
-        }
-      }
+      const main = await archive(archiveDir, { seed, studies, size }, json);
+      const manifest = main.manifest;
+      const generated = main.generated;
+      // With the experiment, evaluation runs on a second archive of other patients, imported only
+      // after pretraining: the paper's protocol (pretrain on one collection, evaluate on others),
+      // so no test study or its report is ever seen by the pretraining.
+      const evaluation = options.train ? await archive(evaluationArchiveDir(archiveDir), { seed: seed + EVALUATION_SEED_OFFSET, studies, size }, json) : null;
+      if (evaluation) assertNoSharedPatients(archiveDir, evaluationArchiveDir(archiveDir));
       const services = createServices(libraryPath, options.serve ? 'browser' : 'cli');
       let imported;
-      let labelled;
-      const importBar = bar('import       [{bar}] {value}/{total} files | {rate} files/s | ETA {eta_formatted}', json);
+      let labelled: ReturnType<typeof importDemoLabels> | null = null;
       try {
-        imported = await importDemoArchive(services.db, archiveDir, {
-          cacheDir: cacheDirFor(libraryPath),
-          onProgress: (p) => importBar.update(p.filesDone, p.filesTotal, { rate: p.filesPerSecond.toFixed(1) }),
-        });
-        labelled = importDemoLabels(services.db, archiveDir);
+        imported = await importArchive(services, archiveDir, libraryPath, json);
+        if (!evaluation) labelled = importDemoLabels(services.db, archiveDir);
       } catch (cause) {
         services.close();
         throw cause;
-      } finally {
-        importBar.stop();
       }
       const summary = {
         library: libraryPath,
@@ -127,18 +155,25 @@ export function demoCommand(): Command {
         images: manifest.instances,
         imported: { added: imported.dicom.instancesAdded, unchanged: imported.dicom.instancesUnchanged + imported.dicom.filesSkipped, rejected: imported.dicom.rejected.length, seconds: Number(imported.dicom.elapsedSeconds.toFixed(3)) },
         reports: { attached: imported.reportsAttached, unchanged: imported.reportsUnchanged, studiesWithoutReport: imported.studiesWithoutReport },
-        labels: { file: join(archiveDir, 'labels.csv'), studies: labelled.studies, labels: labelled.labels },
+        labels: labelled ? { file: join(archiveDir, 'labels.csv'), studies: labelled.studies, labels: labelled.labels } : null,
+        evaluation: evaluation ? { archive: evaluationArchiveDir(archiveDir), generated: evaluation.generated, studies: evaluation.manifest.studies, patients: evaluation.manifest.patients, images: evaluation.manifest.instances } : null,
       };
       const human =
         `Demo archive: ${archiveDir} (${generated ? `generated in ${manifest.seconds.toFixed(1)} s` : 'reused'}): ${manifest.patients} patients, ${manifest.studies} studies, ${manifest.instances} images.\n` +
         `Imported into ${libraryPath}: ${summary.imported.added} new images, ${summary.imported.unchanged} unchanged, ${summary.imported.rejected} rejected; ` +
         `${summary.reports.attached} reports attached, ${summary.reports.unchanged} unchanged.\n` +
-        `Ground truth: ${summary.labels.file}, stored as ${labelled.labels} imported CheXpert labels of ${labelled.studies} studies.\n`;
+        (labelled
+          ? `Ground truth: ${join(archiveDir, 'labels.csv')}, stored as ${labelled.labels} imported CheXpert labels of ${labelled.studies} studies.\n`
+          : `Evaluation archive (other patients, imported after pretraining): ${evaluationArchiveDir(archiveDir)}, ${evaluation!.manifest.patients} patients, ${evaluation!.manifest.studies} studies.\n`);
       if (!json) process.stdout.write(human);
       let experiment = null;
       if (options.train) {
         try {
-          experiment = await runExperiment(services, libraryPath, options, json);
+          experiment = await runExperiment(services, libraryPath, options, json, async () => {
+            const added = await importArchive(services, evaluationArchiveDir(archiveDir), libraryPath, json);
+            const truth = importDemoLabels(services.db, evaluationArchiveDir(archiveDir));
+            return { studies: truth.studies, images: added.dicom.instancesAdded + added.dicom.instancesUnchanged + added.dicom.filesSkipped, labels: truth.labels };
+          });
         } catch (cause) {
           services.close();
           throw cause;
@@ -179,9 +214,15 @@ function trainingConfig(options: DemoOptions) {
   return epochs === undefined ? merged : { ...merged, epochs };
 }
 
-const STAGE_LABEL: Record<DemoStage, string> = { 'pretrain-convirt': 'ConVIRT ', 'pretrain-simclr': 'SimCLR  ', embed: 'embed   ', evaluate: 'evaluate' };
+const STAGE_LABEL: Record<DemoStage, string> = { 'pretrain-convirt': 'ConVIRT ', 'pretrain-simclr': 'SimCLR  ', 'import-evaluation': 'import  ', embed: 'embed   ', evaluate: 'evaluate' };
 
-async function runExperiment(services: ReturnType<typeof createServices>, libraryPath: string, options: DemoOptions, json: boolean) {
+async function runExperiment(
+  services: ReturnType<typeof createServices>,
+  libraryPath: string,
+  options: DemoOptions,
+  json: boolean,
+  importEvaluationSet: DemoExperimentOptions['importEvaluationSet'],
+) {
   const fractions = options.fractions.split(',').map((f) => Number(f.trim()));
   if (fractions.some((f) => !Number.isFinite(f) || f <= 0 || f > 100)) throw new CliError(`--fractions must be percentages in (0, 100], got "${options.fractions}"`, 2);
   const seeds = positiveInt('--seeds', options.seeds, 100);
@@ -206,6 +247,7 @@ async function runExperiment(services: ReturnType<typeof createServices>, librar
       if (e.type === 'train-step') current?.update(e.step, e.totalSteps, { unit: 'steps', detail: `loss ${e.loss.toFixed(3)}, ${e.pairsPerSecond.toFixed(1)} pairs/s` });
     },
     onEvalProgress: (task, done, total) => current?.update(done, total, { unit: 'fits', detail: task }),
-    searchText: async (text, k, modelId) => (await services.impl.search.text({ text, k, modelId, filters: {} })).hits,
+    importEvaluationSet,
+    searchText: async (text, k, modelId, filters) => (await services.impl.search.text({ text, k, modelId, filters })).hits,
   }).finally(() => current?.stop());
 }
