@@ -34,6 +34,8 @@ await Promise.all([
       'eval-worker': 'src-main/jobs/eval-worker.ts',
       // Worker threads of the training worker's augmentation pool (ml/train/augment-pool.ts).
       'augment-worker': 'src-main/ml/train/augment-worker.ts',
+      // Worker thread of the archive map's UMAP layout (search/map-thread.ts).
+      'map-worker': 'src-main/search/map-worker.ts',
     },
     outdir: 'dist/main',
   }),

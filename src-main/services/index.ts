@@ -4,7 +4,9 @@ import type { SystemInfo } from '../../src-shared/contract/system';
 import { openLibrary, type Db } from '../db/connection';
 import { logFileFor } from '../library-path';
 import { configureLog, log } from '../log';
+import { mapProgressEvent } from '../search/archive-map';
 import { checkpointEmbedderProvider } from '../search/checkpoint-models';
+import { mapCacheDirFor } from '../search/map-cache';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { createEvaluationService } from './evaluation-service';
 import { EventHub } from './events';
@@ -34,7 +36,7 @@ export interface ServicesOptions {
 export function createServices(libraryPath: string, door: SystemInfo['door'], options: ServicesOptions = {}): Services {
   if (libraryPath !== ':memory:') configureLog({ file: logFileFor(libraryPath) });
   const db = openLibrary(libraryPath);
-  const pixels = new FramePixelSource(db, libraryPath);
+  const pixels = new FramePixelSource(db);
   // Query encoders of trained checkpoints, keyed by the stored model id.
   const embedders = checkpointEmbedderProvider(db, libraryPath);
   const events = new EventHub();
@@ -43,7 +45,7 @@ export function createServices(libraryPath: string, door: SystemInfo['door'], op
   const impl: ServiceImpl = {
     library: createLibraryService(db, { libraryPath, events }),
     labels: createLabelsService(db, currentUser(), events),
-    search: createSearchService(db, embedders),
+    search: createSearchService(db, embedders, { cacheDir: mapCacheDirFor(libraryPath), onProgress: (p) => events.emit(mapProgressEvent(p)) }),
     system: createSystemService(db, libraryPath, door),
     training: training.impl,
     viewer: createViewerService(db, pixels),

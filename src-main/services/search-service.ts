@@ -6,16 +6,16 @@
  */
 import type { ServiceImpl } from '../../src-shared/contract/index';
 import type { Db } from '../db/connection';
-import { ArchiveMap } from '../search/archive-map';
+import { ArchiveMap, type ArchiveMapOptions } from '../search/archive-map';
 import type { QueryEmbedderProvider } from '../search/query-embedder';
 import { SemanticSearch } from '../search/semantic-search';
 import { ZeroShot } from '../search/zero-shot';
 
 export const NO_QUERY_EMBEDDER: QueryEmbedderProvider = () => null;
 
-export function createSearchService(db: Db, embedderFor: QueryEmbedderProvider = NO_QUERY_EMBEDDER): ServiceImpl['search'] {
+export function createSearchService(db: Db, embedderFor: QueryEmbedderProvider = NO_QUERY_EMBEDDER, mapOptions: ArchiveMapOptions = {}): ServiceImpl['search'] {
   const search = new SemanticSearch(db, embedderFor);
-  const archiveMap = new ArchiveMap(db);
+  const archiveMap = new ArchiveMap(db, mapOptions);
   const zeroShot = new ZeroShot(db);
   return {
     text: (input) => search.text(input),

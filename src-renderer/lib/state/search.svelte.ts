@@ -7,7 +7,7 @@
 import type { LabelSchema } from '../../../src-shared/contract/labels';
 import type { EmbeddedModel, MapResponse, SearchFilters, SearchResponse } from '../../../src-shared/contract/search';
 import type { AppErrorShape } from '../../../src-shared/result';
-import { api } from '../api';
+import { api, onJobEvent } from '../api';
 
 export type SearchQuery = { kind: 'text'; text: string } | { kind: 'image'; instanceId: number; studyId: number };
 export type SearchTab = 'results' | 'map';
@@ -30,6 +30,8 @@ export class SearchState {
   map = $state<MapResponse | null>(null);
   mapLoading = $state(false);
   mapError = $state<AppErrorShape | null>(null);
+  /** UMAP epochs done of the map being computed (its worker's progress events); null when none is. */
+  mapProgress = $state<{ done: number; total: number } | null>(null);
 
   /** No image embeddings at all: search cannot answer until a model is trained and embedded. */
   readonly noEmbeddings = $derived(this.models !== null && this.models.length === 0);
@@ -95,12 +97,19 @@ export class SearchState {
   async loadMap(): Promise<void> {
     const serial = ++this.mapSerial;
     this.mapLoading = true;
-    const result = await api.search.map({
-      ...(this.modelId ? { modelId: this.modelId } : {}),
-      ...(this.colourBy ? { colourBy: this.colourBy } : {}),
+    this.mapProgress = null;
+    const unsubscribe = onJobEvent((event) => {
+      if (event.kind === 'map' && event.type === 'progress' && serial === this.mapSerial) this.mapProgress = { done: event.done, total: event.total ?? event.done };
     });
+    const result = await api.search
+      .map({
+        ...(this.modelId ? { modelId: this.modelId } : {}),
+        ...(this.colourBy ? { colourBy: this.colourBy } : {}),
+      })
+      .finally(unsubscribe);
     if (serial !== this.mapSerial) return;
     this.mapLoading = false;
+    this.mapProgress = null;
     if (result.ok) [this.map, this.mapError] = [result.value, null];
     else [this.map, this.mapError] = [null, result.error];
   }
