@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../../src-main/ml/backend/select';
 import { readReportCorpus } from '../../../src-main/ml/mlm/corpus';
 import { MLM_WARMUP_DIR } from '../../../src-main/ml/mlm/save';
@@ -40,6 +41,7 @@ describe('MLM warm-up', () => {
     const config = warmConfig({ steps: 30, lr: 3e-2, batch: 8 });
     const { tokenizer } = runTokenizer(config, { resumeCheckpoint: null, reportTexts: () => reports });
     const t = config.text;
+    const tensorsBefore = tf.memory().numTensors;
     const bert = createBert({ vocabSize: t.vocabSize, hiddenSize: t.hiddenSize, numLayers: t.numLayers, numHeads: t.numHeads, intermediateSize: t.intermediateSize, maxPositions: t.maxTokens, dropout: 0 }, { seed: 3 });
     const events: number[] = [];
     const started = Date.now();
@@ -56,6 +58,7 @@ describe('MLM warm-up', () => {
     assert.ok(seconds < 60, `${seconds} s`);
     result.head.dispose();
     bert.dispose();
+    assert.equal(tf.memory().numTensors, tensorsBefore, 'every step and the optimiser state freed');
   });
 
   it('a ConVIRT run saves the warmed encoder with its config and starts from it', async () => {
