@@ -4,11 +4,13 @@
  *
  * The label-efficiency ablation (issue "Label efficiency on small real
  * archives"): on the COVID collection (tasks covid-finding and covid-view) or
- * on the demo archive (the six findings, CheXpert labels), pretrain each
+ * on the demo archive (pretraining on one archive, the six findings evaluated
+ * on a second archive of other patients, as convirt demo does), pretrain each
  * variant with the same encoder (ResNet-18 x 1/4, 64 px), epochs and seed,
  * then linear-probe every encoder with the evaluation protocol (split by
- * patient, fixed test set, 1 / 10 / 100 % labels, K seeds). Patients of any
- * test part are left out of pretraining (_pretrain.ts).
+ * patient, fixed test set, 1 / 10 / 100 % labels, K seeds). On the COVID
+ * collection, patients of any test part are left out of pretraining
+ * (_pretrain.ts).
  *
  * Variants: random init; SimCLR (image only); the faithful paper recipe at
  * this size (plain heads, Adam 1e-4 constant, paper augmentation, one
@@ -24,14 +26,17 @@
  * pretraining (steps, validation loss, seconds). Tables and plots go to
  * bench-results/smalldata/.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchRow } from './main';
 import { formatTable } from '../../src-main/cli/output';
-import { openLibrary } from '../../src-main/db/connection';
-import { DEMO_EVAL_OBSERVATIONS } from '../../src-main/demo/experiment';
+import { openLibrary, type Db } from '../../src-main/db/connection';
+import { generateArchive } from '../../src-main/demo/archive';
+import { DEMO_EVAL_OBSERVATIONS, macroAuc, type DemoRow } from '../../src-main/demo/experiment';
+import { importDemoArchive } from '../../src-main/demo/import-archive';
+import { importDemoLabels } from '../../src-main/demo/import-labels';
+import { cacheDirFor } from '../../src-main/ingest/cache/image-cache';
 import { resultsTable } from '../../src-main/eval/report/results-table';
 import { runLinearEval } from '../../src-main/eval/run-eval';
 import { importLayout } from '../../src-main/ingest/layouts/index';
@@ -88,8 +93,17 @@ const VARIANTS: Variant[] = [
   },
 ];
 
-/** A fresh library with the data and its label tasks. */
-async function prepare(data: string, dir: string, studies: string): Promise<{ libraryPath: string; tasks: EvalTaskRef[] }> {
+interface Prepared {
+  libraryPath: string;
+  tasks: EvalTaskRef[];
+  /** Patients pretraining must not see: the test parts of the tasks (covid). */
+  heldOut(db: Db): Set<string>;
+  /** Imports the evaluation set after pretraining (demo: a second archive of other patients). */
+  importEvaluation?: (db: Db) => Promise<void>;
+}
+
+/** A fresh library with the data, and its label tasks. */
+async function prepare(data: string, dir: string, studies: number): Promise<Prepared> {
   const libraryPath = join(dir, 'library.sqlite');
   if (data === 'covid') {
     const root = join(SHARED, 'covid-cxr');
@@ -97,13 +111,27 @@ async function prepare(data: string, dir: string, studies: string): Promise<{ li
     const db = openLibrary(libraryPath);
     await importLayout(db, { root, layout: 'covid' });
     db.close();
-    return { libraryPath, tasks: [{ schema: 'covid-finding' }, { schema: 'covid-view' }] };
+    const tasks = [{ schema: 'covid-finding' }, { schema: 'covid-view' }];
+    return { libraryPath, tasks, heldOut: (db) => testPatients(db, tasks) };
   }
   if (data !== 'demo') throw new Error(`--data must be covid or demo, got ${data}`);
-  const cli = join(__dirname, '..', '..', 'dist', 'main', 'cli.js');
-  const made = spawnSync(process.execPath, [cli, 'demo', '--no-train', '--no-serve', '--json', '--library', libraryPath, '--studies', studies], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (made.status !== 0) throw new Error(`convirt demo --no-train exited with ${made.status}`);
-  return { libraryPath, tasks: DEMO_EVAL_OBSERVATIONS.map((label) => ({ schema: 'CheXpert', label })) };
+  // As convirt demo does: pretrain on one archive, evaluate on a second one of other patients.
+  const pretrainDir = join(dir, 'pretrain-archive');
+  const evaluationDir = join(dir, 'evaluation-archive');
+  await generateArchive({ outDir: pretrainDir, studies, seed: 7, size: 256 });
+  await generateArchive({ outDir: evaluationDir, studies, seed: 8, size: 256 });
+  const db = openLibrary(libraryPath);
+  await importDemoArchive(db, pretrainDir, { cacheDir: cacheDirFor(libraryPath) });
+  db.close();
+  return {
+    libraryPath,
+    tasks: DEMO_EVAL_OBSERVATIONS.map((label) => ({ schema: 'CheXpert', label })),
+    heldOut: () => new Set(),
+    importEvaluation: async (db) => {
+      await importDemoArchive(db, evaluationDir, { cacheDir: cacheDirFor(libraryPath) });
+      importDemoLabels(db, evaluationDir);
+    },
+  };
 }
 
 export async function run(args: string[]): Promise<BenchRow[]> {
@@ -117,9 +145,9 @@ export async function run(args: string[]): Promise<BenchRow[]> {
   const variants = wanted ? VARIANTS.filter((v) => wanted.split(',').some((w) => v.name.toLowerCase().includes(w.toLowerCase()))) : VARIANTS;
   const dir = mkdtempSync(join(tmpdir(), 'convirt-bench-smalldata-'));
   try {
-    const { libraryPath, tasks } = await prepare(data, dir, arg(args, 'studies', '400'));
+    const { libraryPath, tasks, heldOut, importEvaluation } = await prepare(data, dir, Number(arg(args, 'studies', '400')));
     const db = openLibrary(libraryPath);
-    const source = pretrainSource(db, libraryPath, testPatients(db, tasks));
+    const source = pretrainSource(db, libraryPath, heldOut(db));
     process.stderr.write(`${data}: pretraining on ${source.size} pairs of ${source.patients} patients; ${variants.length} variants x ${epochs} epochs\n`);
     const rows: BenchRow[] = [];
     const trained: { name: string; outcome: PretrainOutcome; config: TrainConfig }[] = [];
@@ -129,9 +157,10 @@ export async function run(args: string[]): Promise<BenchRow[]> {
         process.stderr.write(`${variant.name}: skipped (needs the SimCLR variant)\n`);
         continue;
       }
-      const config = variant.config(epochs, simclr);
       let outcome: PretrainOutcome;
+      let config: TrainConfig;
       try {
+        config = variant.config(epochs, simclr);
         outcome = await pretrain(variant.name, config, source, join(dir, `run-${trained.length}`));
       } catch (cause) {
         // One variant failing (a config this build rejects, say) still leaves the others' table.
@@ -143,12 +172,14 @@ export async function run(args: string[]): Promise<BenchRow[]> {
       trained.push({ name: variant.name, outcome, config });
       rows.push({ data, task: 'pretrain', encoder: variant.name, pairs: source.size, steps: outcome.steps, first_val_loss: outcome.firstValLoss, best_val_loss: outcome.bestValLoss, pretrain_s: outcome.seconds });
     }
+    await importEvaluation?.(db);
     const imageSize = trained[0]?.config.image.size ?? 64;
     const encoders = [
       ...trained.map((t) => ({ name: t.name, spec: { kind: 'checkpoint' as const, path: t.outcome.checkpoint } })),
       { name: 'random init', spec: { kind: 'random' as const, imageSize } },
     ];
     const outDir = join(__dirname, '..', '..', 'bench-results', 'smalldata');
+    const perFinding: DemoRow[] = [];
     for (const task of tasks) {
       const outcome = await runLinearEval(db, libraryPath, {
         task: task.schema,
@@ -161,6 +192,9 @@ export async function run(args: string[]): Promise<BenchRow[]> {
       });
       const table = resultsTable(outcome.result);
       process.stderr.write(`\n${table.title}\n${formatTable(table.headers, table.rows, 60)}\n`);
+      for (const c of outcome.result.cells) {
+        perFinding.push({ task: task.label ?? task.schema, encoder: c.encoder, fraction: c.fraction, mean: c.mean, std: c.std, ciLower: c.ci.lower, ciUpper: c.ci.upper, values: c.runs.map((r) => r.value) });
+      }
       for (const cell of outcome.result.cells) {
         const simclrCell = outcome.result.cells.find((c) => c.encoder === 'SimCLR (image only)' && c.fraction === cell.fraction);
         const margin = simclrCell ? cell.mean - simclrCell.mean : null;
@@ -179,6 +213,15 @@ export async function run(args: string[]): Promise<BenchRow[]> {
           train_size: cell.runs[0]?.trainSize ?? 0,
           test_size: outcome.result.split.test,
         });
+      }
+    }
+    if (tasks.length > 2) {
+      // The demo's findings: AUC averaged over them seed by seed, as convirt demo reports it.
+      const macro = macroAuc(perFinding);
+      for (const cell of macro) {
+        const simclrCell = macro.find((c) => c.encoder === 'SimCLR (image only)' && c.fraction === cell.fraction);
+        const margin = simclrCell ? cell.mean - simclrCell.mean : null;
+        rows.push({ data, task: 'macro over findings', metric: 'auc', encoder: cell.encoder, fraction: cell.fraction, mean: cell.mean, std: cell.std, minus_simclr: margin, beats_simclr_by_std: margin === null ? null : margin > Math.max(cell.std, simclrCell?.std ?? 0) });
       }
     }
     db.close();
