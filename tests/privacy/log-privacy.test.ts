@@ -22,7 +22,7 @@ import { tempDir } from '../helpers/temp';
 const SRC_MAIN = join(__dirname, '..', '..', 'src-main');
 
 /** Field names a log call may use; each was checked to hold a count, id, code, flag or fixed name, never patient text. */
-const REVIEWED_FIELDS = new Set(['method', 'api', 'name', 'port', 'loopback', 'studiesAdded', 'rejected', 'code', 'length', 'channel', 'runId', 'instanceId', 'frame']);
+const REVIEWED_FIELDS = new Set(['method', 'api', 'name', 'port', 'loopback', 'studiesAdded', 'rejected', 'code', 'length', 'channel', 'runId', 'instanceId', 'frame', 'trusted']);
 
 /** Identifying values stored in the library, and their name components, long enough to be matched meaningfully. */
 function identifiers(db: ReturnType<typeof createServices>['db']): string[] {
