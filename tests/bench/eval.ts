@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- eval [--library FILE] [--encoder SPEC ...] [--pretrain-epochs 12] [--methods convirt,simclr]
+ * `npm run bench -- eval [--library FILE] [--encoder SPEC ...] [--pretrain-epochs 12] [--methods convirt,simclr] [--image-size 64]
  *   [--tasks covid-finding,covid-view] [--fractions 1,10,100] [--seeds 5] [--resamples 1000]`
  *
  * The issue's "must show" run: the COVID collection (../shared/data/covid-cxr,
@@ -71,7 +71,8 @@ export async function run(args: string[]): Promise<BenchRow[]> {
       const source = pretrainSource(db, libraryPath, testPatients(db, tasks.map((schema) => ({ schema }))));
       pretrainPairs = source.size;
       process.stderr.write(`pretraining on ${source.size} pairs of ${source.patients} patients (test patients of ${tasks.join(', ')} left out)\n`);
-      const recipe = smallDataRecipe({ epochs: pretrainEpochs });
+      const imageSize = Number(arg(args, 'image-size', '64'));
+      const recipe = smallDataRecipe({ epochs: pretrainEpochs, overrides: { image: { ...smallDataRecipe({ epochs: 1 }).image, size: imageSize } } });
       for (const method of arg(args, 'methods', 'convirt,simclr').split(',')) {
         const name = method === 'simclr' ? 'SimCLR (image only)' : 'ConVIRT';
         const config = method === 'simclr' ? { ...recipe, method: 'simclr' as const, preset: `${recipe.preset}-simclr` } : recipe;
