@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch side of `npm run bench -- train` (issue "Training speed").
 
-    OMP_NUM_THREADS=2 /usr/bin/python3 tests/bench/train_torch.py SIZE BATCH STEPS
+    OMP_NUM_THREADS=2 /usr/bin/python3 tests/bench/train_torch.py SIZE BATCH STEPS [THREADS]
 
 The same model as the engine's cpu-small preset: ResNet-18 at width 1/4 on
 1-channel input (torchvision's layout, written out: Debian has no torchvision),
@@ -9,7 +9,7 @@ a 2-layer post-LayerNorm transformer text encoder (d 128, 4 heads, FFN 512,
 GELU, 64 tokens, 8000-word vocabulary, learned positions) max-pooled over
 tokens, Linear-ReLU-Linear heads to 128, the ConVIRT loss (tau 0.1, lambda
 0.75) and Adam (lr 1e-4, weight decay 1e-6). Prints one JSON line: median ms
-per warm step, pairs/s, peak RSS.
+per warm step, median CPU ms per step (every thread's), pairs/s, peak RSS.
 """
 import json
 import resource
@@ -21,7 +21,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-torch.set_num_threads(2)
 torch.manual_seed(0)
 
 
@@ -89,6 +88,7 @@ def convirt_loss(v, u, tau=0.1, lam=0.75):
 
 def main():
     size, batch, steps = (int(a) for a in sys.argv[1:4])
+    torch.set_num_threads(int(sys.argv[4]) if len(sys.argv) > 4 else 2)
     image, text = ResNet18(), TextEncoder()
     image_head, text_head = head(image.features), head(128)
     params = [p for m in (image, text, image_head, text_head) for p in m.parameters()]
@@ -99,17 +99,19 @@ def main():
     ids = torch.randint(5, 8000, (batch, 64))
     lengths = torch.randint(8, 65, (batch,))
     mask = torch.arange(64).unsqueeze(0) < lengths.unsqueeze(1)
-    times = []
+    times, cpu = [], []
     for step in range(2 + steps):
         start = time.perf_counter()
+        cpu_start = time.process_time()
         optimizer.zero_grad()
         loss = convirt_loss(image_head(image(images)), text_head(text(ids, mask)))
         loss.backward()
         optimizer.step()
         if step >= 2:
             times.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - cpu_start) * 1000)
     ms = statistics.median(times)
-    print(json.dumps({"msPerStep": ms, "pairsPerSecond": batch * 1000 / ms, "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "torch": torch.__version__, "threads": torch.get_num_threads()}))
+    print(json.dumps({"msPerStep": ms, "cpuMsPerStep": statistics.median(cpu), "pairsPerSecond": batch * 1000 / ms, "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "torch": torch.__version__, "threads": torch.get_num_threads()}))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import { registerCpuKernelFixes, registerWasmTrainingKernels } from '../kernels/
 import { cpuDevice, deviceFor, probeCandidates, type Candidate } from './probe';
 
 let wasmPathsSet = false;
+let nativeNote = '';
 
 /** Why a native package failed to load, in words a user can act on. */
 export function explainLoadFailure(pkg: string, error: unknown): string {
@@ -51,7 +52,7 @@ async function activateWasm(): Promise<string | null> {
   // PROD silences tfjs's console advice to install tfjs-node (we report that ourselves).
   tf.env().set('PROD', true);
   if (!(await tf.setBackend('wasm'))) return 'failed to initialise the WebAssembly module';
-  registerWasmTrainingKernels();
+  nativeNote = registerWasmTrainingKernels();
   return null;
 }
 
@@ -74,7 +75,7 @@ async function activate(name: BackendName, candidate: Candidate): Promise<string
 
 async function wasmNote(): Promise<string> {
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  return `WebAssembly (XNNPACK${simd ? ', SIMD' : ', no SIMD'}, single thread under Node) with the engine's training kernels`;
+  return `WebAssembly (XNNPACK${simd ? ', SIMD' : ', no SIMD'}, single thread under Node) with the engine's training kernels; ${nativeNote}`;
 }
 
 /**

@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { AppError } from '../../../src-shared/result';
+import { ADAM_UPDATE, hasAdamUpdate, type AdamUpdateAttrs } from '../kernels/adam-update';
 
 export interface AdamConfig {
   lr: number;
@@ -50,10 +51,22 @@ export class Adam {
     const { beta1, beta2, eps, weightDecay } = this.config;
     const stepSize = lr / (1 - beta1 ** this.step);
     const sqrtBias2 = Math.sqrt(1 - beta2 ** this.step);
+    // One fused kernel per parameter where the backend has it (same float32 results as the ops below).
+    const fused = hasAdamUpdate(tf.getBackend());
+    const attrs: AdamUpdateAttrs = { beta1, beta2, eps, weightDecay, stepSize, sqrtBias2 };
     tf.tidy(() => {
       for (const [name, param] of params) {
         const rawGrad = grads[name];
         if (!rawGrad) continue;
+        if (fused && param.dtype === 'float32' && rawGrad.dtype === 'float32') {
+          const state = this.momentsFor(name, param);
+          const inputs = { param, grad: rawGrad, m: state.m, v: state.v };
+          const [p, m, v] = tf.engine().runKernel(ADAM_UPDATE, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+          state.m.assign(m!);
+          state.v.assign(v!);
+          param.assign(p!);
+          continue;
+        }
         const grad = weightDecay !== 0 ? tf.add(rawGrad, tf.mul(param, weightDecay)) : rawGrad;
         const state = this.momentsFor(name, param);
         state.m.assign(tf.add(tf.mul(state.m, beta1), tf.mul(grad, 1 - beta1)));

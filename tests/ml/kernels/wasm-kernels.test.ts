@@ -3,12 +3,20 @@
  * several shapes, strides and paddings: Conv2DBackpropFilter and
  * UnsortedSegmentSum (missing from tfjs-backend-wasm), Conv2DBackpropInput as
  * a forward conv (tfjs's own below 4 input channels) and BatchMatMul with
- * transposed operands (replacements).
+ * transposed operands (replacements). With the native OpenBLAS kernels built
+ * (src-main/ml/native; built here first if missing), BatchMatMul and the three
+ * convolution kernels run on them, and every case also runs the wasm kernel
+ * each falls back to.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../../src-main/ml/backend/select';
+import { wasmFallbackKernels } from '../../../src-main/ml/kernels/register';
+import { loadNativeBlas } from '../../../src-main/ml/native/blas';
 import { assertClose } from '../helpers/golden';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -33,6 +41,14 @@ const CONV_CASES: ConvCase[] = [
   { x: [1, 3, 3, 8], filter: [3, 3, 8, 8], stride: 2, pad: 1 },
   { x: [1, 10, 11, 4], filter: [3, 3, 4, 5], stride: 3, pad: 'same' },
   { x: [2, 14, 14, 8], filter: [4, 4, 8, 4], stride: 2, pad: 'valid' },
+  { x: [2, 6, 6, 3], filter: [1, 1, 3, 40], stride: 1, pad: 'valid' },
+];
+
+/** Forward-only cases: dilation (no gradient in tfjs) and a column buffer of several chunks. */
+const FORWARD_CASES: Array<ConvCase & { dilation: number }> = [
+  { x: [2, 11, 9, 3], filter: [3, 3, 3, 5], stride: 1, pad: 'same', dilation: 2 },
+  { x: [1, 12, 13, 2], filter: [3, 2, 2, 4], stride: 1, pad: 'valid', dilation: 3 },
+  { x: [2, 70, 70, 8], filter: [3, 3, 8, 8], stride: 1, pad: 'same', dilation: 1 },
 ];
 
 /** Runs a kernel on `backend` from plain arrays and returns its values. */
@@ -51,16 +67,45 @@ function random(shape: number[], seed: number): { values: Float32Array; shape: n
   return tf.tidy(() => ({ values: tf.randomNormal(shape, 0, 1, 'float32', seed).dataSync() as Float32Array, shape }));
 }
 
+/** The wasm kernel that a native one falls back to, on the same inputs. */
+function runFallback(kernel: string, inputs: Parameters<typeof runOn>[2], attrs: object): { values: Float32Array; shape: number[] } {
+  const fallback = wasmFallbackKernels.get(kernel)!;
+  return tf.tidy(() => {
+    const tensors = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
+    const info = fallback.kernelFunc({ inputs: tensors, backend: tf.backend(), attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+    const out = tf.engine().makeTensorFromTensorInfo(info);
+    return { values: out.dataSync() as Float32Array, shape: out.shape };
+  });
+}
+
 async function compare(kernel: string, inputs: Parameters<typeof runOn>[2], attrs: object, what: string): Promise<void> {
   const expected = await runOn('cpu', kernel, inputs, attrs);
   const actual = await runOn('wasm', kernel, inputs, attrs);
   assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
   assertClose(actual.values, expected.values, what, 1e-5, 1e-5);
+  if (!wasmFallbackKernels.has(kernel)) return;
+  const fallback = runFallback(kernel, inputs, attrs);
+  assert.deepEqual(fallback.shape, expected.shape, `${what}: wasm fallback shape`);
+  assertClose(fallback.values, expected.values, `${what} (wasm fallback)`, 1e-5, 1e-5);
+}
+
+/** Builds the native kernels when a compiler is present, so this file tests them, not only the fallbacks. */
+function buildNative(): void {
+  if (existsSync(join(__dirname, '..', '..', '..', '.cache', 'native', 'convirt-blas.node'))) return;
+  execFileSync(process.execPath, [join(__dirname, '..', '..', '..', 'src-main', 'ml', 'native', 'build-native.mjs')], { stdio: 'inherit' });
 }
 
 describe('wasm training kernels match the cpu backend', () => {
   before(async () => {
+    buildNative();
     await useBackend('wasm');
+  });
+
+  it('runs BatchMatMul and the convolutions on the native kernels', () => {
+    const native = loadNativeBlas();
+    assert.ok(native.blas, native.note);
+    assert.match(native.note, /OpenBLAS \(\d+ threads?\)/);
+    assert.deepEqual([...wasmFallbackKernels.keys()].sort(), ['BatchMatMul', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput']);
   });
 
   for (const c of CONV_CASES) {
@@ -77,6 +122,18 @@ describe('wasm training kernels match the cpu backend', () => {
       const dy = random(outShape(), 3);
       await compare('Conv2DBackpropInput', { dy, filter: random(c.filter, 4) }, { strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x }, label);
     });
+
+    it(`Conv2D: ${label}`, async () => {
+      await compare('Conv2D', { x: random(c.x, 9), filter: random(c.filter, 10) }, { strides, pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1] }, label);
+    });
+  }
+
+  for (const c of FORWARD_CASES) {
+    const label = `x ${c.x.join('x')}, filter ${c.filter.join('x')}, stride ${String(c.stride)}, pad ${JSON.stringify(c.pad)}, dilation ${c.dilation}`;
+    it(`Conv2D: ${label}`, async () => {
+      const attrs = { strides: [c.stride, c.stride], pad: c.pad, dataFormat: 'NHWC', dilations: [c.dilation, c.dilation] };
+      await compare('Conv2D', { x: random(c.x, 11), filter: random(c.filter, 12) }, attrs, label);
+    });
   }
 
   const MATMUL_CASES: Array<{ a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }> = [
@@ -86,6 +143,11 @@ describe('wasm training kernels match the cpu backend', () => {
     { a: [4, 9, 8], b: [1, 9, 3], transposeA: true, transposeB: false },
     { a: [1, 33, 17], b: [1, 33, 65], transposeA: true, transposeB: false },
     { a: [2, 4, 3], b: [2, 3, 5], transposeA: false, transposeB: false },
+    { a: [2, 3, 5, 4], b: [2, 3, 4, 6], transposeA: false, transposeB: false },
+    { a: [2, 3, 5, 4], b: [2, 3, 6, 4], transposeA: false, transposeB: true },
+    { a: [1, 6, 5], b: [3, 5, 4], transposeA: false, transposeB: false },
+    { a: [6, 5], b: [3, 5, 4], transposeA: false, transposeB: false },
+    { a: [40, 70], b: [40, 30], transposeA: true, transposeB: false },
   ];
   for (const m of MATMUL_CASES) {
     const label = `a ${m.a.join('x')}${m.transposeA ? 'ᵀ' : ''}, b ${m.b.join('x')}${m.transposeB ? 'ᵀ' : ''}`;
