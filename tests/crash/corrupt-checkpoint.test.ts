@@ -81,7 +81,7 @@ function assertNamed(error: unknown, file: string, reason: RegExp, door: string)
   assert.match(message, reason, `${door}: the error says why`);
 }
 
-test('a corrupted checkpoint is named with its reason by every door, and nothing stored is lost', { skip: covidSkip, timeout: 600_000 }, async () => {
+test('a corrupted checkpoint is named with its reason by every door, and nothing stored is lost', { skip: covidSkip, timeout: 1_200_000 }, async () => {
   const dir = tempDir();
   const { db, path } = await covidLibrary(8, dir);
   const { runId, checkpoint } = await trainTinyCheckpoint(db, path);

@@ -78,7 +78,7 @@ function embedAndKill(library: string, checkpoint: string): Promise<void> {
   });
 }
 
-test('kill -9 mid-embedding, then convirt embed again: integrity ok, only whole batches, same vectors as an uninterrupted pass', { skip: covidSkip, timeout: 300_000 }, async () => {
+test('kill -9 mid-embedding, then convirt embed again: integrity ok, only whole batches, same vectors as an uninterrupted pass', { skip: covidSkip, timeout: 900_000 }, async () => {
   const dir = tempDir();
   const { db, path } = await covidLibrary(PAIRS, dir);
   const { checkpoint } = await trainTinyCheckpoint(db, path);
