@@ -4,14 +4,17 @@
  * protocol line, the task's classes and the split sizes; each results-table cell
  * is a `metrics` row `<metric>/<encoder>/<fraction>` (value = mean over seeds,
  * extra_json = std, CI, per-seed runs and the seed-0 ROC points), each retrieval
- * number a row `image-to-image P@<k>/<encoder>`. Reading them back rebuilds the
+ * number a row `image-to-image P@<k>/<encoder>`, each zero-shot row a row
+ * `zero-shot auc/<encoder>` (extra_json: prompts, CI, ROC). The protocol ('linear'
+ * or 'finetune') is in config_json from the start. Reading them back rebuilds the
  * whole result without recomputing anything.
  */
-import type { EvalCell, EvalResult, EvalResultSummary, EvalRetrieval } from '../../src-shared/contract/evaluation';
+import type { EvalCell, EvalProtocol, EvalResult, EvalResultSummary, EvalRetrieval, EvalZeroShot } from '../../src-shared/contract/evaluation';
 import { AppError } from '../../src-shared/result';
 import type { Db } from '../db/connection';
 import type { RetrievalPrecision } from './metrics/retrieval';
-import type { ProbeResult } from './protocol/linear-probe';
+import type { ProbeResult } from './protocol/cells';
+import type { ZeroShotRow } from './protocol/zero-shot';
 
 export const EVAL_RUN_KIND = 'eval';
 
@@ -19,6 +22,7 @@ export const EVAL_RUN_KIND = 'eval';
 export interface EvalRunConfig {
   task: string;
   convention?: string;
+  protocol?: EvalProtocol;
   encoders?: { name: string }[];
   fractions?: number[];
   seeds?: number;
@@ -27,6 +31,7 @@ export interface EvalRunConfig {
 }
 
 export interface EvalRunRecord {
+  protocolId?: EvalProtocol;
   protocol: string;
   metric: string;
   task: { kind: ProbeResult['task']['kind']; classNames: string[] };
@@ -54,12 +59,21 @@ interface MetricRow {
 interface StoredCellExtra {
   std: number;
   ci?: { estimate: number; lower: number; upper: number; confidence: number };
-  runs?: { seed: number; trainSize: number; value: number; perClass?: (number | null)[] | null }[];
+  runs?: { seed: number; trainSize: number; value: number; bestEpoch?: number; epochs?: number; perClass?: (number | null)[] | null }[];
   roc?: { fpr: number[]; tpr: number[] } | null;
 }
 
 /** Stores the finished run's cells and retrieval numbers, and its record, in one transaction. */
-export function recordEvalResult(db: Db, runId: number, result: ProbeResult, retrieval: readonly { encoder: string; imageToImage: RetrievalPrecision }[]): void {
+const ZERO_SHOT_PREFIX = 'zero-shot auc/';
+
+interface StoredZeroShotExtra {
+  prompts: { positive: string; negative: string };
+  ci?: StoredCellExtra['ci'];
+  roc?: StoredCellExtra['roc'];
+  test?: number;
+}
+
+export function recordEvalResult(db: Db, runId: number, result: ProbeResult, retrieval: readonly { encoder: string; imageToImage: RetrievalPrecision }[], zeroShot: readonly ZeroShotRow[] = []): void {
   db.transaction(() => {
     const insert = db.prepare("INSERT INTO metrics (run_id, name, split, value, extra_json) VALUES (?, ?, 'test', ?, ?)");
     for (const cell of result.cells) {
@@ -70,8 +84,13 @@ export function recordEvalResult(db: Db, runId: number, result: ProbeResult, ret
     for (const r of retrieval) {
       r.imageToImage.ks.forEach((k, i) => insert.run(runId, `image-to-image P@${k}/${r.encoder}`, r.imageToImage.macro[i], JSON.stringify({ perCategory: r.imageToImage.perCategory })));
     }
+    for (const z of zeroShot) {
+      const extra: StoredZeroShotExtra = { prompts: z.prompts, ci: z.ci, roc: { fpr: z.roc.fpr, tpr: z.roc.tpr }, test: z.test };
+      insert.run(runId, `${ZERO_SHOT_PREFIX}${z.encoder}`, z.value, JSON.stringify(extra));
+    }
     const config = JSON.parse((db.prepare('SELECT config_json FROM runs WHERE id = ?').get(runId) as { config_json: string }).config_json) as EvalRunConfig;
     const record: EvalRunRecord = {
+      protocolId: result.protocolId,
       protocol: result.protocol,
       metric: result.metric,
       task: { kind: result.task.kind, classNames: [...result.task.classNames] },
@@ -100,6 +119,7 @@ function summaryOf(row: RunRow, metric: string | null): EvalResultSummary {
     runId: row.id,
     task: config.task,
     status: row.status,
+    protocolId: record?.protocolId ?? config.protocol ?? 'linear',
     metric: record?.metric ?? metric,
     encoders: record?.encoders ?? (config.encoders ?? []).map((e) => e.name),
     fractions: record?.fractions ?? config.fractions ?? [0.01, 0.1, 1],
@@ -116,7 +136,7 @@ const RUN_COLUMNS = 'id, config_json, status, error, started_at, finished_at';
 /** Every evaluation run, newest first (running, failed and cancelled ones too). */
 export function listEvalRuns(db: Db): EvalResultSummary[] {
   const rows = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE kind = ? ORDER BY id DESC`).all(EVAL_RUN_KIND) as RunRow[];
-  const metricOf = db.prepare("SELECT substr(name, 1, instr(name, '/') - 1) AS metric FROM metrics WHERE run_id = ? AND name NOT LIKE 'image-to-image %' LIMIT 1");
+  const metricOf = db.prepare("SELECT substr(name, 1, instr(name, '/') - 1) AS metric FROM metrics WHERE run_id = ? AND name NOT LIKE 'image-to-image %' AND name NOT LIKE 'zero-shot %' LIMIT 1");
   return rows.map((row) => summaryOf(row, (metricOf.get(row.id) as { metric: string } | undefined)?.metric ?? null));
 }
 
@@ -138,7 +158,14 @@ function cellOf(row: MetricRow): EvalCell | null {
     mean: row.value,
     std: extra.std ?? 0,
     ci: extra.ci ? { estimate: extra.ci.estimate, lower: extra.ci.lower, upper: extra.ci.upper, confidence: extra.ci.confidence } : null,
-    runs: (extra.runs ?? []).map((r) => ({ seed: r.seed, trainSize: r.trainSize, value: r.value, perClass: r.perClass ?? null })),
+    runs: (extra.runs ?? []).map((r) => ({
+      seed: r.seed,
+      trainSize: r.trainSize,
+      value: r.value,
+      ...(r.bestEpoch !== undefined ? { bestEpoch: r.bestEpoch } : {}),
+      ...(r.epochs !== undefined ? { epochs: r.epochs } : {}),
+      perClass: r.perClass ?? null,
+    })),
     roc: extra.roc ?? null,
   };
 }
@@ -162,12 +189,22 @@ function retrievalOf(rows: readonly MetricRow[]): EvalRetrieval[] {
   return [...byEncoder.values()];
 }
 
+function zeroShotOf(rows: readonly MetricRow[]): EvalZeroShot[] {
+  return rows
+    .filter((row) => row.name.startsWith(ZERO_SHOT_PREFIX))
+    .map((row) => {
+      const extra = JSON.parse(row.extra_json ?? '{}') as StoredZeroShotExtra;
+      const ci = extra.ci ? { estimate: extra.ci.estimate, lower: extra.ci.lower, upper: extra.ci.upper, confidence: extra.ci.confidence } : null;
+      return { encoder: row.name.slice(ZERO_SHOT_PREFIX.length), positivePrompt: extra.prompts.positive, negativePrompt: extra.prompts.negative, value: row.value, ci, roc: extra.roc ?? null, test: extra.test ?? 0 };
+    });
+}
+
 /** The whole stored result of one evaluation run. */
 export function readEvalResult(db: Db, runId: number): EvalResult {
   const row = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ? AND kind = ?`).get(runId, EVAL_RUN_KIND) as RunRow | undefined;
   if (!row) throw new AppError('not_found', `no evaluation run ${runId} in this library`);
   const metrics = db.prepare('SELECT name, value, extra_json FROM metrics WHERE run_id = ? ORDER BY id').all(runId) as MetricRow[];
-  const cells = metrics.filter((m) => !m.name.startsWith('image-to-image ')).flatMap((m) => cellOf(m) ?? []);
+  const cells = metrics.filter((m) => !m.name.startsWith('image-to-image ') && !m.name.startsWith(ZERO_SHOT_PREFIX)).flatMap((m) => cellOf(m) ?? []);
   const config = parseConfig(row);
   const record = config.record;
   const summary = summaryOf(row, cells[0]?.metric ?? null);
@@ -184,5 +221,6 @@ export function readEvalResult(db: Db, runId: number): EvalResult {
     split: record ? record.split : null,
     cells,
     retrieval: retrievalOf(metrics),
+    zeroShot: zeroShotOf(metrics),
   };
 }

@@ -67,8 +67,18 @@ export function startEvalJob(db: Db, request: EvalJobRequest, onEvent: (event: J
         onEvent({ type: 'progress', ...base, done: message.done, total: message.total, rate: message.rate, etaSeconds: message.etaSeconds, message: `features: ${message.encoder}` });
         break;
       case 'probe':
-        onEvent({ type: 'progress', ...base, done: message.done, total: message.total, rate: null, etaSeconds: null, message: `linear probes: ${message.encoder} ${percent(message.fraction)} seed ${message.seed}` });
+        onEvent({ type: 'progress', ...base, done: message.done, total: message.total, rate: null, etaSeconds: null, message: `${request.protocol === 'finetune' ? 'fine-tuned' : 'linear probes'}: ${message.encoder} ${percent(message.fraction)} seed ${message.seed}` });
         break;
+      case 'pixels':
+        onEvent({ type: 'progress', ...base, done: message.done, total: message.total, rate: null, etaSeconds: null, message: `images: ${message.encoder}` });
+        break;
+      case 'epoch': {
+        // Early stopping may end a run before maxEpochs, so the bound is the cap; the ETA is this run's.
+        const metric = message.metric === null ? '' : `, validation ${message.metric.toFixed(3)}`;
+        const text = `fine-tuning: ${message.encoder} ${percent(message.fraction)} seed ${message.seed}, epoch ${message.epoch}/${message.maxEpochs}${metric}`;
+        onEvent({ type: 'progress', ...base, done: message.epoch, total: message.maxEpochs, rate: 1 / Math.max(message.seconds, 1e-3), etaSeconds: (message.maxEpochs - message.epoch) * message.seconds, message: text });
+        break;
+      }
       default:
         final = message;
     }

@@ -39,13 +39,18 @@ function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
+/** Cosine with the positive prompt minus cosine with the negative one (unit vectors): the zero-shot score, monotone in positiveScore. */
+export function promptGap(image: Float32Array, positive: Float32Array, negative: Float32Array): number {
+  return dot(image, positive) - dot(image, negative);
+}
+
 /**
  * Softmax over the two prompts' cosines at ZERO_SHOT_TEMPERATURE, for a unit
  * image vector and unit prompt vectors [dim]. `allowUncertain` false (a schema
  * without an uncertain value) decides at 0.5.
  */
 export function scorePrompts(image: Float32Array, positive: Float32Array, negative: Float32Array, allowUncertain: boolean): Omit<ZeroShotSuggestion, 'label'> {
-  const gap = (dot(image, positive) - dot(image, negative)) / ZERO_SHOT_TEMPERATURE;
+  const gap = promptGap(image, positive, negative) / ZERO_SHOT_TEMPERATURE;
   const positiveScore = 1 / (1 + Math.exp(-gap));
   let suggestion: ZeroShotSuggestion['suggestion'] = positiveScore >= 0.5 ? 'positive' : 'negative';
   if (allowUncertain && positiveScore < ZERO_SHOT_DECISIVE && positiveScore > 1 - ZERO_SHOT_DECISIVE) suggestion = 'uncertain';

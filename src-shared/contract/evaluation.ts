@@ -47,10 +47,16 @@ export type EvalEncoder = z.infer<typeof EvalEncoder>;
 
 export const EvalStatus = z.enum(['queued', 'running', 'paused', 'done', 'failed', 'cancelled']);
 
+/** 'linear': frozen encoder + logistic regression; 'finetune': encoder and linear head trained together (early stopping on validation). */
+export const EvalProtocol = z.enum(['linear', 'finetune']);
+export type EvalProtocol = z.infer<typeof EvalProtocol>;
+
 export const EvalResultSummary = z.object({
   runId: z.number().int(),
   task: z.string(),
   status: EvalStatus,
+  /** The protocol the run used (runs stored before fine-tuning existed are linear). */
+  protocolId: EvalProtocol,
   /** 'auc' or 'accuracy'; null before the run stored its cells. */
   metric: z.string().nullable(),
   encoders: z.array(z.string()),
@@ -75,6 +81,9 @@ export const EvalCell = z.object({
       seed: z.number().int(),
       trainSize: z.number().int(),
       value: z.number(),
+      /** Fine-tuning: the epoch whose weights were kept, and the epochs trained. */
+      bestEpoch: z.number().int().optional(),
+      epochs: z.number().int().optional(),
       /** Per-observation AUC (multi-label); null otherwise or where undefined. */
       perClass: z.array(z.number().nullable()).nullable(),
     }),
@@ -93,6 +102,19 @@ export const EvalRetrieval = z.object({
 });
 export type EvalRetrieval = z.infer<typeof EvalRetrieval>;
 
+/** Zero-shot classification from two text prompts (binary tasks, ConVIRT checkpoints): AUC on the test set, no labels used. */
+export const EvalZeroShot = z.object({
+  encoder: z.string(),
+  positivePrompt: z.string(),
+  negativePrompt: z.string(),
+  value: z.number(),
+  ci: z.object({ estimate: z.number(), lower: z.number(), upper: z.number(), confidence: z.number() }).nullable(),
+  roc: z.object({ fpr: z.array(z.number()), tpr: z.array(z.number()) }).nullable(),
+  /** Test studies scored. */
+  test: z.number().int(),
+});
+export type EvalZeroShot = z.infer<typeof EvalZeroShot>;
+
 export const EvalResult = z.object({
   summary: EvalResultSummary,
   /** The protocol line the run was made under; null for runs stored before it was recorded. */
@@ -102,6 +124,7 @@ export const EvalResult = z.object({
   split: z.object({ seed: z.number().int(), train: z.number().int(), val: z.number().int(), test: z.number().int() }).nullable(),
   cells: z.array(EvalCell),
   retrieval: z.array(EvalRetrieval),
+  zeroShot: z.array(EvalZeroShot),
 });
 export type EvalResult = z.infer<typeof EvalResult>;
 
@@ -114,6 +137,12 @@ export const RunEvalInput = z
     fractions: z.array(z.number().gt(0).max(1)).min(1).max(6).default([0.01, 0.1, 1]),
     seeds: z.number().int().min(1).max(10).default(5),
     splitSeed: z.number().int().min(0).default(0),
+    /** 'linear' when absent. */
+    protocol: EvalProtocol.optional(),
+    /** Fine-tuning: epoch cap per run (the protocol's default when absent). */
+    maxEpochs: z.number().int().min(1).max(200).optional(),
+    /** Zero-shot row per ConVIRT checkpoint on a binary task; on when absent. */
+    zeroShot: z.boolean().optional(),
     /** Also image-to-image Precision@5/10/50 per category. */
     retrieval: z.boolean().default(false),
     queriesPerCategory: z.number().int().min(1).max(200).default(10),

@@ -6,8 +6,10 @@
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { before } from 'node:test';
 import { openLibrary, type Db } from '../../src-main/db/connection';
 import { importLayout } from '../../src-main/ingest/layouts/index';
+import { useBackend } from '../../src-main/ml/backend/select';
 import { COVID_ROOT, covidSkip } from './covid-library';
 import { tempDir } from './temp';
 
@@ -26,4 +28,22 @@ export async function balancedCovidLibrary(perClass: number, dir = tempDir('conv
   const db = openLibrary(path);
   await importLayout(db, { root: data, layout: 'covid' });
   return { db, path };
+}
+
+/**
+ * A balanced library for a describe block, made in its before hook on the wasm
+ * backend (the fastest every machine has). The temp folder is made now, not in
+ * the hook: one registered inside a hook is removed when the hook ends.
+ */
+export function balancedCovidBeforeAll(perClass: number, prefix: string): () => { db: Db; path: string } {
+  const dir = tempDir(prefix);
+  let library: { db: Db; path: string } | null = null;
+  before(async () => {
+    await useBackend('wasm');
+    library = await balancedCovidLibrary(perClass, dir);
+  });
+  return () => {
+    if (!library) throw new Error('the library is made in the before hook');
+    return library;
+  };
 }

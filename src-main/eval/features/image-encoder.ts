@@ -46,23 +46,44 @@ function build(config: TrainConfig): ResNet {
   return createResNet({ depth: config.image.encoder.depth, widthMultiplier: config.image.encoder.widthMultiplier, inputChannels: 1 }, { seed: mixSeed(config.seed, 1) });
 }
 
-export function loadImageEncoder(spec: ImageEncoderSpec): FrozenImageEncoder {
-  let resnet: ResNet;
-  let config: TrainConfig;
-  let modelId: string;
+/** The encoder of a spec with its weights (trainable variables: the fine-tuning protocol updates them), its recipe and model id. */
+export function loadResNet(spec: ImageEncoderSpec): { resnet: ResNet; config: TrainConfig; modelId: string } {
   if (spec.kind === 'random') {
     const overrides = { ...(spec.seed === undefined ? {} : { seed: spec.seed }), ...(spec.imageSize === undefined ? {} : { image: { size: spec.imageSize } }) };
-    config = presetConfig(spec.preset ?? 'cpu-small', overrides);
-    resnet = build(config);
-    modelId = `random-init/${config.preset}/seed${config.seed}${spec.imageSize === undefined ? '' : `/${spec.imageSize}px`}`;
-  } else {
-    const dir = checkpointDir(spec.path);
-    config = readCheckpointConfig(dir);
-    resnet = build(config);
-    const file = join(dir, 'model.safetensors');
-    loadSafetensorsInto(resnet.state, file, { ignore: [/^(?!image_encoder\.)/], rename: (key) => key.slice(IMAGE_PREFIX.length) });
-    modelId = `checkpoint/${resolve(dir)}`;
+    const config = presetConfig(spec.preset ?? 'cpu-small', overrides);
+    return { resnet: build(config), config, modelId: `random-init/${config.preset}/seed${config.seed}${spec.imageSize === undefined ? '' : `/${spec.imageSize}px`}` };
   }
+  const dir = checkpointDir(spec.path);
+  const config = readCheckpointConfig(dir);
+  const resnet = build(config);
+  const file = join(dir, 'model.safetensors');
+  try {
+    loadSafetensorsInto(resnet.state, file, { ignore: [/^(?!image_encoder\.)/], rename: (key) => key.slice(IMAGE_PREFIX.length) });
+  } catch (error) {
+    resnet.dispose();
+    throw error;
+  }
+  return { resnet, config, modelId: `checkpoint/${resolve(dir)}` };
+}
+
+/** The recipe of a spec without building the encoder (its image size, whether it is a ConVIRT run). */
+export function encoderConfig(spec: ImageEncoderSpec): TrainConfig {
+  if (spec.kind === 'checkpoint') return readCheckpointConfig(checkpointDir(spec.path));
+  return presetConfig(spec.preset ?? 'cpu-small', spec.imageSize === undefined ? {} : { image: { size: spec.imageSize } });
+}
+
+/** Gray images already at size x size, values in [0, 1] -> the encoder's input [N, size, size, 1], normalised as in training. */
+export function encoderInput(images: readonly GrayImage[], size: number): Float32Array {
+  const batch = new Float32Array(images.length * size * size);
+  images.forEach((image, n) => {
+    if (image.width !== size || image.height !== size) throw new AppError('bad_request', `encoder input must be ${size}x${size}, got ${image.width}x${image.height}`);
+    for (let k = 0; k < image.data.length; k++) batch[n * size * size + k] = ((image.data[k] as number) - IMAGE_MEAN) / IMAGE_STD;
+  });
+  return batch;
+}
+
+export function loadImageEncoder(spec: ImageEncoderSpec): FrozenImageEncoder {
+  const { resnet, config, modelId } = loadResNet(spec);
   const size = config.image.size;
   return {
     modelId,
@@ -70,11 +91,7 @@ export function loadImageEncoder(spec: ImageEncoderSpec): FrozenImageEncoder {
     features: resnet.features,
     embed(images) {
       if (images.length === 0) return [];
-      const batch = new Float32Array(images.length * size * size);
-      images.forEach((image, n) => {
-        const resized = resizeOnly(image, size).data;
-        for (let k = 0; k < resized.length; k++) batch[n * size * size + k] = ((resized[k] as number) - IMAGE_MEAN) / IMAGE_STD;
-      });
+      const batch = encoderInput(images.map((image) => resizeOnly(image, size)), size);
       const out = tf.tidy(() => resnet.apply(tf.tensor4d(batch, [images.length, size, size, 1]), false));
       const data = out.dataSync() as Float32Array;
       out.dispose();

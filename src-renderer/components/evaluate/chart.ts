@@ -3,7 +3,7 @@
  * axis ranges and scales (SVG user units). The palette is the CLI plots' one
  * (eval/report/svg-plot.ts), so a row has the same colour in both.
  */
-import type { EvalCell, EvalResult } from '../../../src-shared/contract/evaluation';
+import type { EvalCell, EvalProtocol, EvalResult } from '../../../src-shared/contract/evaluation';
 
 export const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 
@@ -13,6 +13,11 @@ export function colourOf(index: number): string {
 
 export function fractionLabel(fraction: number): string {
   return `${+(fraction * 100).toFixed(4)}%`;
+}
+
+/** How a stored result was made, in words. */
+export function protocolLabel(protocol: EvalProtocol): string {
+  return protocol === 'finetune' ? 'fine-tuning' : 'linear probe';
 }
 
 export function metricLabel(result: EvalResult): string {

@@ -3,7 +3,7 @@
  * stored results (opened without recomputing), the run form, and the one
  * running evaluation job, followed through its JobEvents.
  */
-import type { EvalEncoder, EvalJob, EvalResult, EvalResultSummary, EvalTask } from '../../../src-shared/contract/evaluation';
+import type { EvalEncoder, EvalJob, EvalProtocol, EvalResult, EvalResultSummary, EvalTask } from '../../../src-shared/contract/evaluation';
 import type { JobEvent } from '../../../src-shared/contract/events';
 import type { AppErrorShape } from '../../../src-shared/result';
 import { api, onJobEvent } from '../api';
@@ -37,6 +37,9 @@ export class EvaluationState {
   fractions = $state<number[]>([...FRACTION_CHOICES]);
   seeds = $state(5);
   retrieval = $state(true);
+  /** Linear probe, or fine-tuning (encoder trained too: far slower on a CPU) with its epoch cap. */
+  protocol = $state<EvalProtocol>('linear');
+  maxEpochs = $state(20);
 
   private unsubscribe: (() => void) | null = null;
 
@@ -100,6 +103,8 @@ export class EvaluationState {
       fractions: [...this.fractions].sort((a, b) => a - b),
       seeds: this.seeds,
       retrieval: this.retrieval,
+      protocol: this.protocol,
+      ...(this.protocol === 'finetune' ? { maxEpochs: this.maxEpochs } : {}),
     });
     if (!started.ok) {
       this.error = started.error;
