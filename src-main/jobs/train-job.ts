@@ -15,6 +15,7 @@ import { latestCheckpoint, readCheckpointConfig } from '../ml/train/checkpoint';
 import { parseTrainConfig, type TrainConfig } from '../ml/train/config';
 import type { TrainResult } from '../ml/train/trainer';
 import { alignRecordWithCheckpoint } from './run-record';
+import { preStageJobEvents } from './pre-stage-events';
 import { RunsRepo } from './runs-repo';
 import type { ParentMessage, TrainRequest, WorkerMessage } from './train-protocol';
 import { workerOwnsRun, writeWorkerPid } from './worker-pid';
@@ -131,6 +132,9 @@ export function startTrainJob(options: TrainJobOptions): TrainJob {
         }
         break;
       }
+      case 'prestage':
+        for (const event of preStageJobEvents(message.event, base)) emit(event);
+        break;
       default:
         finalMessage = message;
     }

@@ -6,6 +6,7 @@
 import type { BackendInfo, BackendName } from '../../src-shared/contract/system';
 import type { AppErrorShape } from '../../src-shared/result';
 import type { TrainConfig } from '../ml/train/config';
+import type { PreStageEvent } from '../ml/train/pre-stages';
 import type { TrainResult, TrainerEvent } from '../ml/train/trainer';
 
 export interface TrainRequest {
@@ -23,5 +24,7 @@ export type ParentMessage = { type: 'start'; request: TrainRequest } | { type: '
 export type WorkerMessage =
   | { type: 'ready'; backend: BackendInfo; pairs: number; patients: number; missingCache: number }
   | { type: 'trainer'; event: TrainerEvent }
+  /** Before the contrastive stage: MLM warm-up steps, the image encoder's source. */
+  | { type: 'prestage'; event: PreStageEvent }
   | { type: 'done'; result: Omit<TrainResult, 'stepLosses'> }
   | { type: 'error'; error: AppErrorShape };

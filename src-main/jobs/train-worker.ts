@@ -63,6 +63,7 @@ async function run(request: TrainRequest): Promise<void> {
         recordTrainerEvent(db, request.runId, event);
         send({ type: 'trainer', event });
       },
+      onPreStage: (event) => send({ type: 'prestage', event }),
       shouldStop: () => stopRequested,
     });
     const { stepLosses: _omitted, ...summary } = result;

@@ -4,6 +4,7 @@ import { SingleBar } from 'cli-progress';
 import type { JobEvent } from '../../../src-shared/contract/events';
 import { BackendName } from '../../../src-shared/contract/system';
 import { openLibrary } from '../../db/connection';
+import { MLM_PROGRESS_MESSAGE } from '../../jobs/pre-stage-events';
 import { startTrainJob } from '../../jobs/train-job';
 import { presetConfig } from '../../ml/train/config';
 import { resolveLibraryPath } from '../../library-path';
@@ -43,19 +44,34 @@ function loadConfig(options: PretrainOptions) {
 
 function progressBar() {
   const bar = new SingleBar({ format: 'pretrain [{bar}] {value}/{total} steps | epoch {epoch} | loss {loss} | val {val} | {rate} pairs/s | ETA {eta_formatted}', stream: process.stderr, etaBuffer: 20 });
+  // The text encoder's MLM warm-up (config text.mlmWarmup) has its own steps before the contrastive ones.
+  const warmup = new SingleBar({ format: '{message} [{bar}] {value}/{total} steps | ETA {eta_formatted}', stream: process.stderr, etaBuffer: 20 });
+  let warming = false;
   let started = false;
   let val = '-';
   return {
     event(e: JobEvent) {
+      if (e.type === 'progress' && e.message?.startsWith(MLM_PROGRESS_MESSAGE) && e.total !== null) {
+        if (!warming) warmup.start(e.total, e.done, { message: e.message });
+        else warmup.update(e.done, { message: e.message });
+        warming = true;
+      }
       if (e.type === 'train-validation') val = e.valLoss === null ? '-' : e.valLoss.toFixed(4);
       if (e.type !== 'train-step') return;
+      if (warming) {
+        warmup.stop();
+        warming = false;
+      }
       const payload = { epoch: e.epoch + 1, loss: e.loss.toFixed(4), val, rate: e.pairsPerSecond.toFixed(1) };
       if (!started) {
         bar.start(e.totalSteps, e.step, payload);
         started = true;
       } else bar.update(e.step, payload);
     },
-    stop: () => started && bar.stop(),
+    stop: () => {
+      if (warming) warmup.stop();
+      if (started) bar.stop();
+    },
   };
 }
 
