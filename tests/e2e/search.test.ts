@@ -196,8 +196,34 @@ test('zero-shot suggestions sit beside the labels and write nothing until a pers
   assert.equal(await rows.count(), 14, 'one per CheXpert observation');
   const scores = (await page.evaluate(`Array.from(document.querySelectorAll('[data-testid=zero-shot] li'), (e) => Number(e.getAttribute('data-score')))`)) as number[];
   assert.ok(scores.every((s) => s >= 0 && s <= 1));
+  // Each zero-shot suggestion is in its label's one chip in the label panel, beside (merged with) the report labeller's.
+  const zeroShot = (await page.evaluate(
+    `Array.from(document.querySelectorAll('[data-testid=zero-shot] li'), (e) => ({ label: e.dataset.label, value: e.dataset.suggestion, score: e.dataset.score }))`,
+  )) as { label: string; value: string; score: string }[];
+  await page.waitForSelector('[data-testid=label-panel] [data-testid=suggestion][data-origin~="zero-shot"]');
+  const chips = (await page.evaluate(
+    `Array.from(document.querySelectorAll('[data-testid=label-panel] li[data-label]'), (li) => ({ label: li.dataset.label, set: li.dataset.value, chips: Array.from(li.querySelectorAll('[data-testid=suggestion]'), (c) => ({ value: c.dataset.value, origin: c.dataset.origin, score: c.dataset.score, disagreeing: c.dataset.disagreeing })) }))`,
+  )) as { label: string; set: string; chips: { value: string; origin: string; score: string; disagreeing: string }[] }[];
+  for (const { label, value, score } of zeroShot) {
+    const row = chips.find((c) => c.label === label)!;
+    if (row.set) continue; // a label already set has no suggestions
+    assert.equal(row.chips.length, 1, `${label}: one chip`);
+    const chip = row.chips[0]!;
+    if (chip.origin.split(' ').includes('zero-shot')) assert.deepEqual([chip.value, chip.score.slice(0, 4)], [value, score.slice(0, 4)], `${label}: zero-shot value and score`);
+    else assert.ok(chip.origin === 'report' && chip.disagreeing === `zero-shot:${value}`, `${label}: the report suggests ${chip.value}, zero-shot ${value} is shown as disagreeing`);
+  }
   await page.screenshot({ path: artifactPath('e2e', 'search-zero-shot.png') });
   assert.equal(countLabels(), before, 'showing suggestions stores no label');
+
+  // Accept by key: focus the first label whose chip zero-shot proposes, press s.
+  const keyed = chips.findIndex((c) => !c.set && c.chips[0]?.origin === 'zero-shot' && c.label !== 'Cardiomegaly');
+  assert.ok(keyed >= 0, 'a label only zero-shot suggests');
+  const keyedLabel = chips[keyed]!;
+  await page.click(`[data-testid=label-panel] li[data-label="${keyedLabel.label}"] .name`);
+  await page.keyboard.press('s');
+  await page.waitForSelector(`[data-testid=label-panel] li[data-label="${keyedLabel.label}"][data-value="${keyedLabel.chips[0]!.value}"]`);
+  const keyedRow = readLibrary((db) => db.prepare('SELECT value, source FROM labels WHERE study_id = ? AND label = ?').get(studyId, keyedLabel.label));
+  assert.deepEqual(keyedRow, { value: keyedLabel.chips[0]!.value, source: 'human' }, 'accepted by a person: stored as a human label');
 
   const cardiomegaly = page.locator('[data-testid=zero-shot] li[data-label="Cardiomegaly"]');
   const suggested = await cardiomegaly.getAttribute('data-suggestion');

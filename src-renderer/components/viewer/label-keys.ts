@@ -10,7 +10,8 @@ export type LabelAction =
   | { kind: 'focus'; delta: number }
   | { kind: 'study'; direction: 'next' | 'previous' | 'nextUnlabelled' }
   | { kind: 'undo' }
-  | { kind: 'accept' };
+  | { kind: 'accept' }
+  | { kind: 'acceptFocused' };
 
 type KeyEventLike = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>;
 
@@ -28,6 +29,7 @@ export function labelActionForKey(event: KeyEventLike, schema: KeyedSchema | nul
     case 'nextUnlabelled': return { kind: 'study', direction: 'nextUnlabelled' };
     case 'undo': return { kind: 'undo' };
     case 'acceptSuggestions': return { kind: 'accept' };
+    case 'acceptFocused': return { kind: 'acceptFocused' };
     default: return null;
   }
 }

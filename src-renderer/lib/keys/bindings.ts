@@ -6,7 +6,7 @@
  * `translateImageKey` turns a pressed key into the default key of its action.
  * Value keys come from each schema's definition and can be overridden per schema.
  */
-export type LabelCommand = 'blank' | 'nextLabel' | 'previousLabel' | 'nextStudy' | 'previousStudy' | 'nextUnlabelled' | 'undo' | 'acceptSuggestions';
+export type LabelCommand = 'blank' | 'nextLabel' | 'previousLabel' | 'nextStudy' | 'previousStudy' | 'nextUnlabelled' | 'undo' | 'acceptSuggestions' | 'acceptFocused';
 
 export interface Binding {
   id: string;
@@ -46,6 +46,7 @@ export const LABEL_BINDINGS: readonly (Binding & { id: LabelCommand })[] = [
   { id: 'nextUnlabelled', group: 'Labels', what: 'next unlabelled study', defaultKey: '/' },
   { id: 'undo', group: 'Labels', what: 'undo (Ctrl+Z too)', defaultKey: 'z' },
   { id: 'acceptSuggestions', group: 'Labels', what: "accept all of the study's suggestions", defaultKey: 'Enter' },
+  { id: 'acceptFocused', group: 'Labels', what: "accept the focused label's suggestion", defaultKey: 's' },
 ];
 
 /** Keys that are never rebound: the sheet itself, and modifiers. */

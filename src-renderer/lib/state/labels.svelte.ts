@@ -19,8 +19,14 @@ interface Change {
   previous: string | null;
 }
 
+/** Another suggester's suggestion: a LabelSuggestion with the source's confidence when it has one. */
+export interface SourcedSuggestion extends LabelSuggestion {
+  /** 0..1, e.g. zero-shot P(positive) for the label. */
+  score?: number;
+}
+
 /** A suggestion as the panel shows it, whatever proposed it. */
-export interface PanelSuggestion extends LabelSuggestion {
+export interface PanelSuggestion extends SourcedSuggestion {
   /** Where accepting it goes: stored suggestions through labels:accept, others as a plain label. */
   stored: boolean;
 }
@@ -54,7 +60,7 @@ export class LabelState {
   /** Run the report labeller when a study opens (it stores suggestions, never labels). */
   autoSuggest = $state(remembered(AUTO_SUGGEST_KEY) !== 'false');
   /** Other suggesters' suggestions for the open study: origin -> suggestions. */
-  otherSources = $state<Record<string, { studyId: number; suggestions: LabelSuggestion[] }>>({});
+  otherSources = $state<Record<string, { studyId: number; suggestions: SourcedSuggestion[] }>>({});
   /** The pass over the library: studies done of total while it runs, then what it found. */
   libraryPass = $state<{ done: number; total: number | null; message: string | null } | null>(null);
   private readonly undoStack: Change[][] = [];
@@ -68,8 +74,8 @@ export class LabelState {
   readonly suggestions: Map<string, PanelSuggestion[]> = $derived.by(() => {
     const out = new Map<string, PanelSuggestion[]>();
     const studyId = this.current?.studyId;
-    const add = (s: LabelSuggestion, stored: boolean) => {
-      if (this.byLabel.has(s.label) || !this.schema?.labels.includes(s.label)) return;
+    const add = (s: SourcedSuggestion, stored: boolean) => {
+      if (this.byLabel.has(s.label) || !this.schema?.labels.includes(s.label) || !this.schema.values.includes(s.value)) return;
       out.set(s.label, [...(out.get(s.label) ?? []), { ...s, stored }]);
     };
     for (const s of this.current?.suggestions ?? []) add(s, true);
@@ -142,7 +148,7 @@ export class LabelState {
   }
 
   /** For another suggester: its suggestions for a study, shown beside the report labeller's. */
-  setSuggestionSource(origin: string, studyId: number, suggestions: LabelSuggestion[]): void {
+  setSuggestionSource(origin: string, studyId: number, suggestions: SourcedSuggestion[]): void {
     this.otherSources = { ...this.otherSources, [origin]: { studyId, suggestions } };
   }
 
