@@ -36,7 +36,7 @@ export interface ServicesOptions {
 export function createServices(libraryPath: string, door: SystemInfo['door'], options: ServicesOptions = {}): Services {
   if (libraryPath !== ':memory:') configureLog({ file: logFileFor(libraryPath) });
   const db = openLibrary(libraryPath);
-  const pixels = new FramePixelSource(db);
+  const pixels = new FramePixelSource(db, libraryPath);
   // Query encoders of trained checkpoints, keyed by the stored model id.
   const embedders = checkpointEmbedderProvider(db, libraryPath);
   const events = new EventHub();
