@@ -29,6 +29,7 @@ import { resultsTable } from '../../src-main/eval/report/results-table';
 import { runLinearEval } from '../../src-main/eval/run-eval';
 import { importLayout } from '../../src-main/ingest/layouts/index';
 import { selectBackend } from '../../src-main/ml/backend/select';
+import { cellRow } from './_cells';
 import { pretrain, pretrainSource, smallDataRecipe, testPatients, type PretrainOutcome } from './_pretrain';
 
 export const description = 'linear-probe protocol on the COVID collection (finding, view) at 1/10/100% labels x seeds, per encoder';
@@ -115,15 +116,7 @@ export async function run(args: string[]): Promise<BenchRow[]> {
       for (const cell of outcome.result.cells) {
         rows.push({
           task,
-          metric: cell.metric,
-          encoder: cell.encoder,
-          fraction: cell.fraction,
-          mean: cell.mean,
-          std: cell.std,
-          ci_lower: cell.ci.lower,
-          ci_upper: cell.ci.upper,
-          train_size: cell.runs[0]?.trainSize ?? 0,
-          test_size: outcome.result.split.test,
+          ...cellRow(cell, outcome.result.split.test),
           feature_s: featureSeconds.get(cell.encoder) ?? 0,
           task_s: taskSeconds,
           probe_s_per_fit: probeStart ? (Date.now() - probeStart) / 1000 / (encoders.length * fractions.length * seeds) : null,

@@ -42,6 +42,7 @@ import { runLinearEval } from '../../src-main/eval/run-eval';
 import { importLayout } from '../../src-main/ingest/layouts/index';
 import { selectBackend } from '../../src-main/ml/backend/select';
 import { presetConfig, type TrainConfig } from '../../src-main/ml/train/config';
+import { cellRow } from './_cells';
 import { pretrain, pretrainSource, smallDataRecipe, testPatients, type EvalTaskRef, type PretrainOutcome } from './_pretrain';
 
 export const description = 'label-efficiency ablation: random, SimCLR, faithful ConVIRT, small-data base, + each addition, all; linear probe at 1/10/100% x seeds';
@@ -216,17 +217,9 @@ export async function run(args: string[]): Promise<BenchRow[]> {
         rows.push({
           data,
           task: task.label ?? task.schema,
-          metric: cell.metric,
-          encoder: cell.encoder,
-          fraction: cell.fraction,
-          mean: cell.mean,
-          std: cell.std,
-          ci_lower: cell.ci.lower,
-          ci_upper: cell.ci.upper,
+          ...cellRow(cell, outcome.result.split.test),
           minus_simclr: margin,
           beats_simclr_by_std: margin === null ? null : margin > Math.max(cell.std, simclrCell?.std ?? 0),
-          train_size: cell.runs[0]?.trainSize ?? 0,
-          test_size: outcome.result.split.test,
         });
       }
     }
