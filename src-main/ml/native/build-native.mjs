@@ -5,14 +5,16 @@
  *   node src-main/ml/native/build-native.mjs
  * Needs a C compiler ($CC, else cc), Node's headers (node_api.h beside the
  * running node, else /usr/include/node) and OpenBLAS with its cblas.h (Debian:
- * gcc libopenblas-dev). Without them it says what is missing and exits 1; the
- * engine then keeps its wasm kernels (src-main/ml/native/blas.ts).
+ * gcc libopenblas-dev). Without them it says what is missing and exits 1 (0
+ * with --optional, as `npm run build` calls it); the engine then keeps its
+ * wasm kernels (src-main/ml/native/blas.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const optional = process.argv.includes('--optional');
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
 const out = join(root, '.cache', 'native', 'convirt-blas.node');
@@ -21,7 +23,7 @@ const headerDirs = [join(dirname(dirname(process.execPath)), 'include', 'node'),
 const nodeHeaders = headerDirs.find((d) => existsSync(join(d, 'node_api.h')));
 if (!nodeHeaders) {
   process.stderr.write(`build-native: node_api.h not found in ${headerDirs.join(' or ')} (Debian: apt install nodejs / libnode-dev)\n`);
-  process.exit(1);
+  process.exit(optional ? 0 : 1);
 }
 const cc = process.env.CC ?? 'cc';
 mkdirSync(dirname(out), { recursive: true });
@@ -33,7 +35,7 @@ try {
   execFileSync(cc, argv, { stdio: ['ignore', 'inherit', 'inherit'] });
 } catch (error) {
   process.stderr.write(`build-native: ${cc} failed (${error.code ?? error.status}); needs a C compiler and OpenBLAS with cblas.h (Debian: gcc libopenblas-dev)\n`);
-  process.exit(1);
+  process.exit(optional ? 0 : 1);
 }
 renameSync(partial, out);
 process.stderr.write(`build-native: wrote ${out}\n`);
