@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { chipFor } from '../../src-renderer/components/viewer/suggestion-chips';
 import { labelActionForKey } from '../../src-renderer/components/viewer/label-keys';
 import { EMPTY_CONFIG } from '../../src-renderer/lib/keys/bindings';
-import type { PanelSuggestion } from '../../src-renderer/lib/state/labels.svelte';
+import type { PanelSuggestion } from '../../src-renderer/lib/state/panel-suggestion';
 
 const at = '2026-11-28T09:00:00.000Z';
 const report = (value: string): PanelSuggestion => ({ label: 'Edema', value, origin: 'report', at, evidence: { sentence: 'Mild edema.', start: 0, end: 11, mention: 'edema', cue: null }, stored: true });

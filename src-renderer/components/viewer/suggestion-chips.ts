@@ -4,7 +4,7 @@
  * offers, which sources propose it, the best score among them, and the
  * sources that propose something else. Pure.
  */
-import type { PanelSuggestion } from '../../lib/state/labels.svelte';
+import type { PanelSuggestion } from '../../lib/state/panel-suggestion';
 
 export interface SuggestionChipModel {
   label: string;

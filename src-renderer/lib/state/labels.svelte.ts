@@ -9,9 +9,10 @@
  * zero-shot scores) can add its own with `setSuggestionSource`, and the
  * panel shows them all the same way.
  */
-import type { CreateSchemaInput, CsvImportResult, LabelSchema, LabelSuggestion, StudyLabel, StudyLabels } from '../../../src-shared/contract/labels';
+import type { CreateSchemaInput, CsvImportResult, LabelSchema, StudyLabel, StudyLabels } from '../../../src-shared/contract/labels';
 import type { AppErrorShape } from '../../../src-shared/result';
 import { api, onJobEvent } from '../api';
+import type { PanelSuggestion, SourcedSuggestion } from './panel-suggestion';
 
 interface Change {
   studyId: number;
@@ -19,17 +20,7 @@ interface Change {
   previous: string | null;
 }
 
-/** Another suggester's suggestion: a LabelSuggestion with the source's confidence when it has one. */
-export interface SourcedSuggestion extends LabelSuggestion {
-  /** 0..1, e.g. zero-shot P(positive) for the label. */
-  score?: number;
-}
-
-/** A suggestion as the panel shows it, whatever proposed it. */
-export interface PanelSuggestion extends SourcedSuggestion {
-  /** Where accepting it goes: stored suggestions through labels:accept, others as a plain label. */
-  stored: boolean;
-}
+export type { PanelSuggestion, SourcedSuggestion } from './panel-suggestion';
 
 const SCHEMA_KEY = 'convirt.labels.schemaId';
 const AUTO_SUGGEST_KEY = 'convirt.labels.autoSuggest';
