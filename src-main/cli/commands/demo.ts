@@ -88,7 +88,8 @@ function subjects(archiveDir: string): Set<string> {
 
 /** Pretraining and evaluation archives must not share a patient (their subject ids come from different seeds). */
 function assertNoSharedPatients(pretraining: string, evaluation: string): void {
-  const shared = [...subjects(pretraining)].filter((id) => subjects(evaluation).has(id));
+  const evaluated = subjects(evaluation);
+  const shared = [...subjects(pretraining)].filter((id) => evaluated.has(id));
   if (shared.length > 0) throw new CliError(`the demo archives ${pretraining} and ${evaluation} share ${shared.length} patient id(s); choose another --seed`, 2);
 }
 
